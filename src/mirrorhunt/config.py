@@ -1,0 +1,140 @@
+"""Settings: ``mirrorhunt.toml``, overridden by ``MIRRORHUNT_*`` environment variables, overridden by flags.
+
+Nested keys are joined with ``__`` in the environment (``MIRRORHUNT_PUBLISH__ZONE``); lists and tables
+there are JSON (``MIRRORHUNT_RESOLVERS='["127.0.0.1:5353"]'``).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from mirrorhunt.errors import ConfigError
+
+ENV_PREFIX = "MIRRORHUNT_"
+DEFAULT_FILE = Path("mirrorhunt.toml")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProbeSettings(_Section):
+    timeout: float = 10.0
+    """Seconds one capture (DNS, TLS, page, favicon) may take in all."""
+    connect_timeout: float = 5.0
+    max_body_bytes: int = 2_000_000
+    max_redirects: int = 5
+    concurrency: int = 64
+    http_port: int = 80
+    https_port: int = 443
+    ca_bundle: str | None = None
+    """PEM file of extra trusted authorities (the lab writes its CA here)."""
+    user_agent: str = "mirrorhunt/0.1 (court-ordered blocking; landing page only)"
+
+
+class CtSettings(_Section):
+    logs: list[str] = []
+    """Base URLs of RFC 6962 logs to follow, e.g. ``https://ct.example/2026/``."""
+    batch_size: int = 256
+    max_entries_per_pass: int = 100_000
+
+
+class PermuteSettings(_Section):
+    tld_swap: bool = True
+    typos: bool = True
+
+
+class PublishSettings(_Section):
+    zone: str = "rpz.mirrorhunt."
+    ttl: int = 60
+    listen: str = "127.0.0.1:5400"
+    notify: list[str] = []
+    tsig: str | None = None
+
+
+class WebSettings(_Section):
+    listen: str = "127.0.0.1:8000"
+
+
+class Settings(_Section):
+    database_url: str = "sqlite:///mirrorhunt.db"
+    resolvers: list[str] = []
+    """``host:port`` of the resolvers the prober asks; empty means those of /etc/resolv.conf."""
+    allow_private_addresses: bool = False
+    """Probe names that resolve to private, loopback or reserved addresses (the lab needs this)."""
+    probe: ProbeSettings = ProbeSettings()
+    ct: CtSettings = CtSettings()
+    permute: PermuteSettings = PermuteSettings()
+    publish: PublishSettings = PublishSettings()
+    web: WebSettings = WebSettings()
+
+
+def load_settings(
+    *,
+    config_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Merge the file, the environment and the flags, in that order of strength."""
+    data: dict[str, Any] = {}
+    path = config_file if config_file is not None else DEFAULT_FILE
+    if config_file is not None or path.exists():
+        _merge(data, _read_file(path))
+    _merge(data, _from_environment(environ if environ is not None else {}))
+    _merge(data, dict(overrides or {}))
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(
+            f"invalid settings: {problems}", hint=f"check {path} and {ENV_PREFIX}* variables"
+        ) from exc
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read settings file {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from exc
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith(ENV_PREFIX) or key == ENV_PREFIX:
+            continue
+        path = key[len(ENV_PREFIX) :].lower().split("__")
+        value: Any = raw
+        if raw.lstrip().startswith(("[", "{")):
+            try:
+                value = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(
+                    f"{key} is not valid JSON: {exc.msg}", hint="lists and tables are JSON"
+                ) from exc
+        node = data
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"{key} sets a key inside a value that is not a table")
+        node[path[-1]] = value
+    return data
+
+
+def _merge(into: dict[str, Any], layer: Mapping[str, Any]) -> None:
+    for key, value in layer.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = dict(value) if isinstance(value, Mapping) else value

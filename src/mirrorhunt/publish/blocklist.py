@@ -1,0 +1,39 @@
+"""What every blocklist format shares: the names it holds and the header that dates it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from mirrorhunt.errors import InvalidInput
+from mirrorhunt.model import Listing
+from mirrorhunt.names import is_public_suffix, normalize_name
+
+MAX_SERIAL = 2**32 - 1
+
+
+def blocked_names(listings: Iterable[Listing]) -> list[str]:
+    """The listed names in A-label form, each once, sorted; a public suffix raises ``InvalidInput``."""
+    names: set[str] = set()
+    for listing in listings:
+        name = normalize_name(listing.name)
+        if is_public_suffix(name):
+            raise InvalidInput(
+                f"listing {name!r} of case {listing.case!r} is a public suffix and is never published",
+                hint=f"remove the listing: mirrorhunt listings remove {name} --reason 'public suffix'",
+            )
+        names.add(name)
+    return sorted(names)
+
+
+def header(title: str, *, generated_at: datetime, serial: int, count: int) -> tuple[str, str]:
+    """Two comment lines (without the comment mark): what this is, when, which serial, how many names."""
+    if not 0 <= serial <= MAX_SERIAL:
+        raise InvalidInput(f"serial {serial} is out of range", hint=f"a serial is from 0 to {MAX_SERIAL}")
+    if generated_at.tzinfo is None:
+        raise InvalidInput(
+            "the generation time has no time zone", hint="pass an aware datetime (clock.now())"
+        )
+    when = generated_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    noun = "name" if count == 1 else "names"
+    return f"mirrorhunt {title}", f"generated {when}, serial {serial}, {count} {noun}"

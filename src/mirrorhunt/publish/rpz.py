@@ -1,0 +1,63 @@
+"""The blocklist as a DNS Response Policy Zone in master-file format.
+
+Each listed name gets ``name CNAME .`` and ``*.name CNAME .`` (the only listing action, NXDOMAIN,
+for the name and every name below it), written relative to the zone origin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from mirrorhunt.errors import InvalidInput, InvalidName
+from mirrorhunt.model import Listing
+from mirrorhunt.names import normalize_name
+from mirrorhunt.publish.blocklist import blocked_names, header
+
+REFRESH = 60
+RETRY = 30
+EXPIRE = 86400
+MAX_TTL = 2**31 - 1
+_MAX_NAME = 253  # characters of a name in text form without the final dot (255 octets on the wire)
+
+
+def render_rpz(
+    listings: Sequence[Listing],
+    *,
+    zone: str,
+    serial: int,
+    ttl: int = 60,
+    generated_at: datetime,
+) -> str:
+    """A complete zone file: SOA, NS, then the policy records of every listed name, sorted."""
+    origin = _origin(zone)
+    if not 0 <= ttl <= MAX_TTL:
+        raise InvalidInput(f"TTL {ttl} is out of range", hint=f"a TTL is from 0 to {MAX_TTL} seconds")
+    names = blocked_names(listings)
+    title = f"response policy zone {origin}."
+    comments = header(title, generated_at=generated_at, serial=serial, count=len(names))
+    lines = [f"; {line}" for line in comments]
+    lines += [
+        f"$ORIGIN {origin}.",
+        f"$TTL {ttl}",
+        f"@ IN SOA localhost. hostmaster.{origin}. {serial} {REFRESH} {RETRY} {EXPIRE} {ttl}",
+        "@ IN NS localhost.",
+    ]
+    for name in names:
+        if len(f"*.{name}.{origin}") > _MAX_NAME:
+            raise InvalidInput(
+                f"{name} is too long to be listed in the zone {origin}",
+                hint="use a shorter publish.zone name",
+            )
+        lines += [f"{name} IN CNAME .", f"*.{name} IN CNAME ."]
+    return "\n".join(lines) + "\n"
+
+
+def _origin(zone: str) -> str:
+    try:
+        return normalize_name(zone)
+    except InvalidName as exc:
+        raise InvalidInput(
+            f"RPZ zone name {zone!r} is not a domain name",
+            hint="set publish.zone to a name such as rpz.example.",
+        ) from exc

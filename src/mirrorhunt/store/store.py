@@ -1,0 +1,376 @@
+"""The repository: every record of mirrorhunt, written by one writer, each change recorded as an event."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from mirrorhunt.clock import Clock, SystemClock
+from mirrorhunt.errors import AlreadyExists, InvalidInput, NotFound, StoreError, UnknownCase
+from mirrorhunt.model import Candidate, Capture, Case, Event, Listing, Reference, Verdict
+from mirrorhunt.store import records, schema
+from mirrorhunt.store.database import WRITER, masked, open_engine, translate
+from mirrorhunt.store.migrate import upgrade
+
+
+class Store:
+    """Cases, references, candidates, captures, verdicts, listings, events, source positions, zone serial.
+
+    Writes hold a lock and, on SQLite, start with ``BEGIN IMMEDIATE``; each write that changes
+    something appends its ``Event`` in the same transaction. ``url`` has its password masked.
+    """
+
+    def __init__(self, engine: Engine, *, url: str, clock: Clock) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.url = url
+
+    @classmethod
+    def open(cls, url: str, *, clock: Clock | None = None) -> Store:
+        """Connect to ``url``, creating the SQLite file and upgrading the schema when needed."""
+        store = cls(open_engine(url), url=masked(url), clock=clock or SystemClock())
+        try:
+            with store._write() as conn:
+                upgrade(conn, url=store.url)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    # cases
+
+    def add_case(self, case: Case, *, references: Sequence[Reference] = ()) -> None:
+        """Create a case, with its first references in the same transaction."""
+        row = records.case_row(case)
+        for reference in references:
+            if reference.case != case.name:
+                raise InvalidInput(
+                    f"reference {reference.url} belongs to case {reference.case!r}, not {case.name!r}"
+                )
+        with self._write() as conn:
+            if not _insert_new(conn, schema.cases, row):
+                raise AlreadyExists(
+                    f"case {case.name!r} already exists", hint="pick another name; `mirrorhunt case list`"
+                )
+            _append(
+                conn,
+                Event(kind="case.added", subject=case.name, detail={"url": case.url}, at=case.created_at),
+            )
+            for reference in references:
+                _insert_reference(conn, reference)
+
+    def get_case(self, name: str) -> Case:
+        with self._read() as conn:
+            row = conn.execute(sa.select(schema.cases).where(schema.cases.c.name == name)).mappings().first()
+        if row is None:
+            raise _unknown_case(name)
+        return records.case_of(row)
+
+    def list_cases(self) -> list[Case]:
+        with self._read() as conn:
+            rows = conn.execute(sa.select(schema.cases).order_by(schema.cases.c.name)).mappings()
+            return [records.case_of(row) for row in rows]
+
+    # references
+
+    def add_reference(self, reference: Reference) -> int:
+        with self._write() as conn:
+            _require_case(conn, reference.case)
+            return _insert_reference(conn, reference)
+
+    def references(self, case: str) -> list[Reference]:
+        table = schema.case_references
+        with self._read() as conn:
+            _require_case(conn, case)
+            rows = conn.execute(
+                sa.select(table).where(table.c.case_name == case).order_by(table.c.id)
+            ).mappings()
+            return [records.reference_of(row) for row in rows]
+
+    # candidates
+
+    def add_candidate(self, candidate: Candidate) -> bool:
+        """Record a candidate; False, changing nothing, when the case already has that name."""
+        row = records.candidate_row(candidate)
+        with self._write() as conn:
+            _require_case(conn, candidate.case)
+            if not _insert_new(conn, schema.candidates, row):
+                return False
+            detail = {"case": candidate.case, "source": candidate.source, "detail": candidate.detail}
+            _append(
+                conn,
+                Event(kind="candidate.found", subject=candidate.name, detail=detail, at=candidate.found_at),
+            )
+        return True
+
+    def get_candidate(self, case: str, name: str) -> Candidate:
+        table = schema.candidates
+        with self._read() as conn:
+            query = sa.select(table).where(table.c.case_name == case, table.c.name == name)
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            raise _unknown_candidate(case, name)
+        return records.candidate_of(row)
+
+    def candidates(self, case: str | None = None, *, state: str | None = None) -> list[Candidate]:
+        """Candidates in the order they were found, of one case and in one state when given."""
+        table = schema.candidates
+        query = sa.select(table).order_by(table.c.id)
+        if case is not None:
+            query = query.where(table.c.case_name == case)
+        if state is not None:
+            query = query.where(table.c.state == state)
+        with self._read() as conn:
+            if case is not None:
+                _require_case(conn, case)
+            return [records.candidate_of(row) for row in conn.execute(query).mappings()]
+
+    def set_candidate_state(self, case: str, name: str, state: str) -> None:
+        table = schema.candidates
+        which = (table.c.case_name == case, table.c.name == name)
+        with self._write() as conn:
+            before = conn.execute(sa.select(table.c.state).where(*which)).scalar_one_or_none()
+            if before is None:
+                raise _unknown_candidate(case, name)
+            if before == state:
+                return
+            conn.execute(sa.update(table).where(*which).values(state=state))
+            detail = {"case": case, "from": before, "to": state}
+            _append(conn, Event(kind="candidate.state", subject=name, detail=detail, at=self._clock.now()))
+
+    # captures and verdicts
+
+    def add_capture(self, case: str, capture: Capture) -> int:
+        row = records.capture_row(case, capture)
+        with self._write() as conn:
+            _require_case(conn, case)
+            capture_id = _insert_id(conn, schema.captures, row)
+            detail = {
+                "case": case,
+                "id": capture_id,
+                "dns": capture.dns.outcome,
+                "status": capture.status,
+                "body_sha256": row["body_sha256"],
+            }
+            _append(
+                conn, Event(kind="capture.added", subject=capture.name, detail=detail, at=capture.started_at)
+            )
+        return capture_id
+
+    def latest_capture(self, case: str, name: str) -> Capture | None:
+        table = schema.captures
+        query = sa.select(table).where(table.c.case_name == case, table.c.name == name)
+        with self._read() as conn:
+            row = conn.execute(query.order_by(table.c.id.desc()).limit(1)).mappings().first()
+        return None if row is None else records.capture_of(row)
+
+    def add_verdict(self, case: str, name: str, verdict: Verdict, *, capture_id: int | None = None) -> int:
+        at = self._clock.now()
+        row = records.verdict_row(case, name, verdict, capture_id=capture_id, at=at)
+        with self._write() as conn:
+            _require_case(conn, case)
+            if capture_id is not None:
+                _require_capture(conn, case, name, capture_id)
+            verdict_id = _insert_id(conn, schema.verdicts, row)
+            detail = {
+                "case": case,
+                "id": verdict_id,
+                "label": verdict.label,
+                "score": verdict.score,
+                "decided_by": verdict.decided_by,
+                "capture_id": capture_id,
+            }
+            _append(conn, Event(kind="verdict.added", subject=name, detail=detail, at=at))
+        return verdict_id
+
+    def latest_verdict(self, case: str, name: str) -> Verdict | None:
+        table = schema.verdicts
+        query = sa.select(table).where(table.c.case_name == case, table.c.name == name)
+        with self._read() as conn:
+            row = conn.execute(query.order_by(table.c.id.desc()).limit(1)).mappings().first()
+        return None if row is None else records.verdict_of(row)
+
+    # listings
+
+    def add_listing(self, listing: Listing) -> bool:
+        """List a name and raise the zone serial; False, changing nothing, when it is already listed."""
+        row = records.listing_row(listing)
+        with self._write() as conn:
+            _require_case(conn, listing.case)
+            if not _insert_new(conn, schema.listings, row):
+                return False
+            detail = {
+                "case": listing.case,
+                "action": listing.action,
+                "reason": listing.reason,
+                "decided_by": listing.decided_by,
+                "expires": None if listing.expires is None else listing.expires.isoformat(),
+                "serial": _next_serial(conn),
+            }
+            _append(conn, Event(kind="listing.added", subject=listing.name, detail=detail, at=listing.since))
+        return True
+
+    def remove_listing(self, name: str, *, reason: str, decided_by: str) -> None:
+        """Take a name off the list and raise the zone serial."""
+        table = schema.listings
+        with self._write() as conn:
+            case = conn.execute(sa.select(table.c.case_name).where(table.c.name == name)).scalar_one_or_none()
+            if case is None:
+                raise NotFound(f"{name!r} is not listed", hint="`mirrorhunt listings` shows what is")
+            conn.execute(sa.delete(table).where(table.c.name == name))
+            detail = {"case": case, "reason": reason, "decided_by": decided_by, "serial": _next_serial(conn)}
+            _append(conn, Event(kind="listing.removed", subject=name, detail=detail, at=self._clock.now()))
+
+    def listings(self) -> list[Listing]:
+        with self._read() as conn:
+            rows = conn.execute(sa.select(schema.listings).order_by(schema.listings.c.name)).mappings()
+            return [records.listing_of(row) for row in rows]
+
+    def zone_serial(self) -> int:
+        """1 for a new database, one more for every listing added or removed since."""
+        with self._read() as conn:
+            serial: int = conn.execute(sa.select(schema.zone_state.c.serial)).scalar_one()
+        return serial
+
+    # positions of sources
+
+    def get_position(self, key: str) -> int | None:
+        table = schema.source_positions
+        with self._read() as conn:
+            position: int | None = conn.execute(
+                sa.select(table.c.position).where(table.c.key == key)
+            ).scalar_one_or_none()
+        return position
+
+    def set_position(self, key: str, value: int) -> None:
+        """Remember where a source stopped (bookkeeping, not an event)."""
+        table = schema.source_positions
+        with self._write() as conn:
+            insert = _dialect_insert(conn, table).values(key=key, position=value)
+            conn.execute(insert.on_conflict_do_update(index_elements=[table.c.key], set_={"position": value}))
+
+    # events
+
+    def append_event(self, event: Event) -> None:
+        row = records.event_row(event)
+        with self._write() as conn:
+            conn.execute(sa.insert(schema.events).values(row))
+
+    def events(self, *, subject: str | None = None, kind: str | None = None) -> list[Event]:
+        """Events in the order they were appended, about one subject and of one kind when given."""
+        table = schema.events
+        query = sa.select(table).order_by(table.c.id)
+        if subject is not None:
+            query = query.where(table.c.subject == subject)
+        if kind is not None:
+            query = query.where(table.c.kind == kind)
+        with self._read() as conn:
+            return [records.event_of(row) for row in conn.execute(query).mappings()]
+
+    # transactions
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._database_errors(), self._lock, self._engine.connect() as conn:
+            conn.execution_options(**{WRITER: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._database_errors(), self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sa.exc.DBAPIError as exc:
+            raise translate(exc, url=self.url) from exc
+        except sa.exc.TimeoutError as exc:
+            raise StoreError(
+                f"no free connection to the database {self.url}",
+                hint="too many threads use one Store at once",
+            ) from exc
+
+
+def _dialect_insert(conn: Connection, table: sa.Table) -> Any:
+    """INSERT with the ON CONFLICT clauses of the backend (SQLite and PostgreSQL spell them alike)."""
+    return (sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert)(table)
+
+
+def _insert_new(conn: Connection, table: sa.Table, row: dict[str, Any]) -> bool:
+    """Insert ``row`` unless it clashes with a unique key; True when it was inserted."""
+    insert = _dialect_insert(conn, table).values(row).on_conflict_do_nothing()
+    return conn.execute(insert.returning(*table.primary_key)).first() is not None
+
+
+def _insert_id(conn: Connection, table: sa.Table, row: dict[str, Any]) -> int:
+    """Insert ``row`` and return the id the database gave it."""
+    new_id: int = conn.execute(sa.insert(table).values(row).returning(table.c.id)).scalar_one()
+    return new_id
+
+
+def _insert_reference(conn: Connection, reference: Reference) -> int:
+    reference_id = _insert_id(conn, schema.case_references, records.reference_row(reference))
+    detail = {"id": reference_id, "url": reference.url, "source": reference.source}
+    _append(
+        conn, Event(kind="reference.added", subject=reference.case, detail=detail, at=reference.captured_at)
+    )
+    return reference_id
+
+
+def _append(conn: Connection, event: Event) -> None:
+    conn.execute(sa.insert(schema.events).values(records.event_row(event)))
+
+
+def _next_serial(conn: Connection) -> int:
+    conn.execute(sa.update(schema.zone_state).values(serial=schema.zone_state.c.serial + 1))
+    serial: int = conn.execute(sa.select(schema.zone_state.c.serial)).scalar_one()
+    return serial
+
+
+def _require_case(conn: Connection, name: str) -> None:
+    if conn.execute(sa.select(schema.cases.c.name).where(schema.cases.c.name == name)).first() is None:
+        raise _unknown_case(name)
+
+
+def _require_capture(conn: Connection, case: str, name: str, capture_id: int) -> None:
+    table = schema.captures
+    which = (table.c.id == capture_id, table.c.case_name == case, table.c.name == name)
+    if conn.execute(sa.select(table.c.id).where(*which)).first() is None:
+        raise NotFound(
+            f"no capture {capture_id} of {name!r} in case {case!r}", hint="store the capture first"
+        )
+
+
+def _unknown_case(name: str) -> UnknownCase:
+    return UnknownCase(f"no case named {name!r}", hint="`mirrorhunt case list` shows the cases")
+
+
+def _unknown_candidate(case: str, name: str) -> NotFound:
+    return NotFound(
+        f"no candidate {name!r} in case {case!r}", hint=f"`mirrorhunt candidates --case {case}` lists them"
+    )

@@ -1,0 +1,113 @@
+"""Lab spec files: TOML ``[[site]]`` entries naming what the simulated internet serves (docs/lab.md)."""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from mirrorhunt.errors import ConfigError, InvalidName
+from mirrorhunt.names import normalize_name
+
+LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
+_KEYS = frozenset({"name", "files", "redirect", "address", "tls"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteSpec:
+    """One lab site: a folder served at ``/``, or a redirect, under a DNS name and a loopback address."""
+
+    name: str
+    files: Path | None = None
+    redirect: str | None = None
+    address: str | None = None
+    tls: bool = True
+
+
+def check_loopback(address: str) -> str:
+    """The address in canonical form if it is in 127.0.0.0/8; raises ``ValueError`` otherwise."""
+    parsed = ipaddress.ip_address(address)
+    if parsed not in LOOPBACK:
+        raise ValueError(f"{address} is not in 127.0.0.0/8")
+    return str(parsed)
+
+
+def load_spec(path: Path) -> list[SiteSpec]:
+    """The sites of a spec file; raises ``ConfigError`` naming the site and the problem."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read lab spec {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"lab spec {path} is not valid TOML: {exc}") from exc
+    unknown = sorted(set(data) - {"site"})
+    if unknown:
+        raise ConfigError(
+            f"lab spec {path} has unknown top-level keys: {', '.join(unknown)}",
+            hint="a lab spec holds [[site]] entries only",
+        )
+    entries = data.get("site", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"lab spec {path}: 'site' must be an array of tables", hint="write [[site]]")
+    sites: list[SiteSpec] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        site = _site(entry, number=number, base=path.parent, spec=path)
+        if site.name in seen:
+            raise ConfigError(f"lab spec {path}: site {site.name} appears twice", hint="one entry per name")
+        seen.add(site.name)
+        sites.append(site)
+    return sites
+
+
+def _site(entry: Any, *, number: int, base: Path, spec: Path) -> SiteSpec:
+    where = f"lab spec {spec}, site #{number}"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: not a table", hint="write [[site]] entries")
+    raw_name = entry.get("name")
+    if not isinstance(raw_name, str):
+        raise ConfigError(f"{where}: 'name' is missing or not a string", hint='name = "example-chat.gg"')
+    try:
+        name = normalize_name(raw_name)
+    except InvalidName as exc:
+        raise ConfigError(f"{where}: {exc.message}", hint=exc.hint) from exc
+    where = f"lab spec {spec}, site {name}"
+
+    def problem(message: str, hint: str | None = None) -> ConfigError:
+        return ConfigError(f"{where}: {message}", hint=hint)
+
+    unknown = sorted(set(entry) - _KEYS)
+    if unknown:
+        raise problem(f"unknown keys {', '.join(unknown)}", hint=f"known keys: {', '.join(sorted(_KEYS))}")
+    files, redirect = entry.get("files"), entry.get("redirect")
+    if (files is None) == (redirect is None):
+        raise problem("give exactly one of 'files' or 'redirect'")
+    folder: Path | None = None
+    if files is not None:
+        if not isinstance(files, str):
+            raise problem("'files' must be a string (a folder relative to the spec)")
+        folder = (base / files).resolve()
+        if not folder.is_dir():
+            raise problem(f"files folder {folder} does not exist or is not a folder")
+    if redirect is not None and (
+        not isinstance(redirect, str) or urlsplit(redirect).scheme not in ("http", "https")
+    ):
+        raise problem(f"redirect {redirect!r} is not an http(s) URL", hint='redirect = "https://example.gg/"')
+    address = entry.get("address")
+    if address is not None:
+        try:
+            if not isinstance(address, str):
+                raise ValueError("an address must be a string")
+            address = check_loopback(address)
+        except ValueError as exc:
+            raise problem(
+                f"address {address!r} is not usable: {exc}", hint="the lab serves 127.0.0.0/8 only"
+            ) from exc
+    tls = entry.get("tls", True)
+    if not isinstance(tls, bool):
+        raise problem("'tls' must be true or false")
+    return SiteSpec(name=name, files=folder, redirect=redirect, address=address, tls=tls)

@@ -1,0 +1,1 @@
+"""Candidate sources: where the names to probe come from."""

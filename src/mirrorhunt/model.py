@@ -82,6 +82,8 @@ class Capture:
     status: int | None = None
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
+    truncated: bool = False
+    """The body was cut at the size cap."""
     favicon: bytes | None = None
     certificate: bytes | None = None
     redirects: tuple[Hop, ...] = ()

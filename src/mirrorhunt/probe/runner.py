@@ -1,0 +1,207 @@
+"""The prober: one bounded capture per name (DNS, certificate, redirect chain, landing page, favicon).
+
+``Prober.capture`` never raises for a failing target: the ``Capture`` carries the error in words
+("refused: 127.0.0.1 is a loopback address", "timeout after 10.0 s", "too many redirects (6)")
+next to the DNS answer. It fetches the landing page and the favicon, nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from yarl import URL
+
+from mirrorhunt.clock import Clock, SystemClock
+from mirrorhunt.config import Settings
+from mirrorhunt.errors import InvalidInput, MirrorhuntError, ProbeError
+from mirrorhunt.model import Capture, DnsResult, Hop
+from mirrorhunt.names import host_of, normalize_name
+from mirrorhunt.probe.dns import Resolver
+from mirrorhunt.probe.favicon import favicon_url
+from mirrorhunt.probe.http import HttpClient, Response
+
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+FAVICON_MAX_BYTES = 100_000
+
+
+@dataclass(slots=True)
+class _Chain:
+    """What one walk along redirects has seen so far; kept when the walk fails half-way."""
+
+    hops: list[Hop] = field(default_factory=list)
+    page: Response | None = None
+    error: str | None = None
+    timed_out: bool = False
+
+
+class Prober:
+    """Captures names and URLs within the limits of ``settings.probe``; use as ``async with``."""
+
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, resolver: Resolver | None = None
+    ) -> None:
+        self._settings = settings
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._resolver = resolver if resolver is not None else Resolver.from_settings(settings)
+        self._http = HttpClient(settings=settings, resolver=self._resolver)
+
+    async def __aenter__(self) -> Prober:
+        await self._http.__aenter__()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._http.__aexit__(kind, exc, tb)
+
+    async def resolve(self, name: str) -> DnsResult:
+        """The DNS answer for ``name``; raises ``InvalidName`` for a malformed name."""
+        return await self._resolver.resolve(name)
+
+    async def capture(self, target: str) -> Capture:
+        """Capture a name (HTTPS, else HTTP) or an http(s) URL as given; never raises for the target."""
+        started_at = self._clock.now()
+        loop = asyncio.get_running_loop()
+        begun = loop.time()
+        timeout = self._settings.probe.timeout
+        deadline = begun + timeout
+
+        def finish(dns: DnsResult, chain: _Chain, favicon: bytes | None = None) -> Capture:
+            page = chain.page
+            return Capture(
+                name=dns.name,
+                dns=dns,
+                url=str(page.url) if page else None,
+                status=page.status if page else None,
+                headers=page.headers if page else (),
+                body=page.body if page else b"",
+                truncated=page.truncated if page else False,
+                certificate=page.certificate if page else None,
+                redirects=tuple(chain.hops),
+                error=chain.error,
+                started_at=started_at,
+                favicon=favicon,
+                elapsed_ms=(loop.time() - begun) * 1000,
+            )
+
+        try:
+            name, start = _parse_target(target)
+        except InvalidInput as exc:
+            text = target.strip()
+            return finish(DnsResult(name=text, outcome="error", error=exc.message), _Chain(error=exc.message))
+        try:
+            async with asyncio.timeout_at(deadline):
+                dns = await self._resolver.resolve(name)
+        except TimeoutError:
+            error = f"timeout after {timeout} s"
+            return finish(DnsResult(name=name, outcome="error", error=error), _Chain(error=error))
+        if dns.outcome != "resolves":
+            return finish(dns, _Chain(error=f"{name} does not resolve ({dns.error or dns.outcome})"))
+        try:
+            self._http.guard.check(dns.addresses)
+        except MirrorhuntError as exc:
+            return finish(dns, _Chain(error=exc.message))
+
+        with self._http.guard.pinned(dns):
+            chain = await self._landing_page(name, start, deadline=deadline)
+            favicon = None
+            if chain.page is not None:
+                favicon = await self._favicon(chain.page, deadline=deadline)
+        return finish(dns, chain, favicon)
+
+    async def capture_many(
+        self, targets: Iterable[str], *, concurrency: int | None = None
+    ) -> AsyncIterator[Capture]:
+        """Capture every target, at most ``concurrency`` at a time, yielding captures as they finish."""
+        limit = concurrency if concurrency is not None else self._settings.probe.concurrency
+        if limit < 1:
+            raise InvalidInput(f"concurrency must be at least 1, not {limit}")
+        waiting = iter(targets)
+        running: set[asyncio.Task[Capture]] = set()
+        try:
+            while True:
+                for target in itertools.islice(waiting, limit - len(running)):
+                    running.add(asyncio.create_task(self.capture(target)))
+                if not running:
+                    return
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    yield task.result()
+        finally:
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+
+    async def _landing_page(self, name: str, start: URL | None, *, deadline: float) -> _Chain:
+        """Follow redirects from ``start``, or from https://name/ falling back to http://name/."""
+        first = start if start is not None else URL.build(scheme="https", host=name, path="/")
+        chain = await self._follow(first, deadline=deadline)
+        if start is None and chain.error is not None and not chain.hops and not chain.timed_out:
+            https_error = chain.error
+            chain = await self._follow(first.with_scheme("http"), deadline=deadline)
+            if chain.error is not None and not chain.timed_out:
+                chain.error = f"{chain.error} (over HTTPS: {https_error})"
+        return chain
+
+    async def _follow(self, url: URL, *, deadline: float) -> _Chain:
+        chain = _Chain()
+        limit = self._settings.probe.max_redirects
+        try:
+            async with asyncio.timeout_at(deadline):
+                while True:
+                    response = await self._http.get(
+                        url, max_bytes=self._settings.probe.max_body_bytes, content_types=PAGE_TYPES
+                    )
+                    location = response.location
+                    if location is None:
+                        chain.page = response
+                        return chain
+                    chain.hops.append(Hop(url=str(url), status=response.status, location=location))
+                    if len(chain.hops) > limit:
+                        raise ProbeError(f"too many redirects ({len(chain.hops)})")
+                    url = _redirect_target(url, location)
+        except TimeoutError:
+            chain.timed_out = True
+            chain.error = f"timeout after {self._settings.probe.timeout} s"
+        except MirrorhuntError as exc:
+            chain.error = exc.message
+        return chain
+
+    async def _favicon(self, page: Response, *, deadline: float) -> bytes | None:
+        """The icon bytes, or None when it is missing, too large, or fails; never fails the capture."""
+        url = favicon_url(page.url, page.body if page.content_type in PAGE_TYPES else b"")
+        try:
+            async with asyncio.timeout_at(deadline):
+                icon = await self._http.get(url, max_bytes=FAVICON_MAX_BYTES)
+        except (TimeoutError, MirrorhuntError):
+            return None
+        if icon.status != 200 or icon.truncated or not icon.body:
+            return None
+        return icon.body
+
+
+def _parse_target(target: str) -> tuple[str, URL | None]:
+    """(name, URL to start from, or None for a bare name); raises ``InvalidInput``."""
+    text = target.strip()
+    if "://" not in text:
+        return normalize_name(text), None
+    name = host_of(text)
+    try:
+        url = URL(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{target!r} is not a valid URL") from exc
+    return name, url.with_host(name).with_fragment(None)
+
+
+def _redirect_target(current: URL, location: str) -> URL:
+    try:
+        target = current.join(URL(location.strip()))
+    except ValueError as exc:
+        raise ProbeError(f"redirect to an invalid URL {location!r}") from exc
+    if target.scheme not in ("http", "https") or not target.raw_host:
+        raise ProbeError(f"redirect to a URL the prober does not follow: {location!r}")
+    return target

@@ -1,0 +1,38 @@
+"""MinHash signatures with permutations shared by every fingerprint, so any two can be compared."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import mmh3
+import numpy as np
+
+PERMUTATIONS = 128
+_MERSENNE = np.uint64((1 << 61) - 1)
+_rng = np.random.default_rng(20240601)
+# a < 2**32 and a 32-bit hash keep a*x + b below 2**64: no overflow before the modulus.
+_A = _rng.integers(1, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)
+_B = _rng.integers(0, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)
+
+
+@dataclass(frozen=True, slots=True)
+class MinHash:
+    """The smallest hash of a set under each shared permutation; empty for an empty set."""
+
+    values: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, items: Iterable[str]) -> MinHash:
+        """The signature of a set of strings."""
+        hashes = np.fromiter((mmh3.hash(item, signed=False) for item in set(items)), dtype=np.uint64)
+        if hashes.size == 0:
+            return cls()
+        permuted = (hashes[:, None] * _A + _B) % _MERSENNE
+        return cls(tuple(int(v) for v in permuted.min(axis=0)))
+
+    def similarity(self, other: MinHash) -> float:
+        """Estimated Jaccard similarity of the two sets; 0 when either is empty."""
+        if not self.values or not other.values:
+            return 0.0
+        return sum(a == b for a, b in zip(self.values, other.values, strict=True)) / PERMUTATIONS

@@ -1,0 +1,88 @@
+"""A page's fingerprint: every signal the matcher compares, computed once, with no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser
+
+from mirrorhunt.fingerprint.decode import decode_html
+from mirrorhunt.fingerprint.dom import asset_names, class_and_id_names, tag_paths
+from mirrorhunt.fingerprint.favicon import favicon_hash
+from mirrorhunt.fingerprint.indicators import Indicator, find_indicators
+from mirrorhunt.fingerprint.minhash import MinHash
+from mirrorhunt.fingerprint.nesting import cut_deep_nesting
+from mirrorhunt.fingerprint.text import own_hosts, page_host, shingles, site_name, words
+
+MAX_HTML_BYTES = 2_000_000
+MAX_TITLE_CHARS = 200
+_INVISIBLE = ["script", "style", "noscript", "template"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fingerprint:
+    """The signals of one page. Text-derived fields exclude the page's own host name."""
+
+    url: str
+    name_words: tuple[str, ...]
+    title: str
+    title_words: tuple[str, ...]
+    words: frozenset[str]
+    shingles: frozenset[int]
+    structure: MinHash
+    names: frozenset[str]
+    assets: frozenset[str]
+    favicon: int | None
+    indicators: frozenset[Indicator]
+    truncated: bool
+
+
+def _text(html: str | bytes, headers: Sequence[tuple[str, str]]) -> tuple[str, bool]:
+    """The text to parse, within the size and nesting limits, and whether it was cut."""
+    text = (
+        decode_html(html[:MAX_HTML_BYTES], headers=headers)
+        if isinstance(html, bytes)
+        else html[:MAX_HTML_BYTES]
+    )
+    text, too_deep = cut_deep_nesting(text)
+    return text, too_deep or len(html) > MAX_HTML_BYTES
+
+
+def fingerprint(
+    html: str | bytes,
+    *,
+    url: str,
+    favicon: bytes | None = None,
+    headers: Sequence[tuple[str, str]] = (),
+) -> Fingerprint:
+    """Fingerprint a page fetched from ``url``: its first ``MAX_HTML_BYTES``, ``MAX_NESTING`` levels deep.
+
+    Raises ``InvalidInput`` only when ``url`` is not an http(s) URL; any content is accepted.
+    """
+    host = page_host(url)
+    hosts = own_hosts(host)
+    text, truncated = _text(html, headers)
+    parser = LexborHTMLParser(text.encode("utf-8", "replace"))
+    title_node = parser.css_first("title")
+    title = " ".join(title_node.text().split())[:MAX_TITLE_CHARS] if title_node else ""
+    structure = MinHash.of(tag_paths(parser.root))
+    names = frozenset(class_and_id_names(parser))
+    assets = frozenset(asset_names(parser))
+    parser.strip_tags(_INVISIBLE)
+    visible = parser.body or parser.root
+    tokens = words(visible.text(separator=" "), hosts=hosts) if visible else []
+    return Fingerprint(
+        url=url,
+        name_words=site_name(host),
+        title=title,
+        title_words=tuple(words(title, hosts=hosts)),
+        words=frozenset(tokens),
+        shingles=shingles(tokens),
+        structure=structure,
+        names=names,
+        assets=assets,
+        favicon=favicon_hash(favicon) if favicon else None,
+        indicators=find_indicators(text),
+        truncated=truncated,
+    )

@@ -1,0 +1,29 @@
+"""Every number the verdict depends on, in one place. Tuned on the dev pairs only (../shared/eval)."""
+
+from __future__ import annotations
+
+# Text: share of word 3-grams in common, over the larger page's count.
+CONTENT_MIRROR = (
+    0.6  # needed (with corroboration) for `mirror`; a mirror with ~10% of words changed keeps ~0.7
+)
+CONTENT_REVIEW = 0.35  # a person should look; unrelated pages stay below ~0.15, same-template pages too
+MIN_SHARED_SHINGLES = 10  # fewer shared 3-grams than this is no text evidence at all (empty, parked pages)
+
+# Independent kinds that can corroborate the text (none of them counts on its own).
+STRUCTURE_AGREES = 0.7  # tag-path similarity; unrelated pages reach ~0.8, so this only corroborates
+ASSET_NAMES_AGREE = 0.5  # Jaccard of script and stylesheet file names
+CLASS_NAMES_AGREE = 0.6  # Jaccard of class and id names
+
+# Score bands: the verdict fixes the band, the strength of the evidence the place inside it.
+MIRROR_BAND = (0.8, 1.0)
+REVIEW_BAND = (0.4, 0.8)
+UNRELATED_BAND = (0.0, 0.4)
+
+# Weights of each signal in the strength of the evidence (noisy-OR). Structure, assets and title
+# count only in proportion to the text similarity: the same template with other words is no evidence.
+WEIGHT_CONTENT = 0.8
+WEIGHT_STRUCTURE = 0.5
+WEIGHT_ASSETS = 0.4
+WEIGHT_TITLE = 0.3
+WEIGHT_FAVICON = 0.6
+WEIGHT_INDICATORS = 0.6

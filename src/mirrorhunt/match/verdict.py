@@ -1,0 +1,95 @@
+"""mirror / review / unrelated from the signals of one comparison, and the best of several references.
+
+``mirror`` needs all of: text similarity of at least ``CONTENT_MIRROR`` (over at least
+``MIN_SHARED_SHINGLES`` shared 3-grams); at least one independent kind agreeing (structure, assets
+or class names, favicon, indicators); and the candidate showing the reference's name when the
+reference shows it. ``review`` when the text is notably similar, or a favicon or an identifier is
+shared. Structure, assets and titles never lift a pair above ``unrelated`` on their own: the same
+template carrying other words is another site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mirrorhunt.errors import InvalidInput
+from mirrorhunt.fingerprint import Fingerprint
+from mirrorhunt.match import signals as compare
+from mirrorhunt.match import thresholds as t
+from mirrorhunt.model import Signal, Verdict, VerdictLabel
+
+DECIDED_BY = "matcher/1"
+
+
+def _value(found: dict[str, Signal], name: str) -> float:
+    signal = found.get(name)
+    return signal.value if signal else 0.0
+
+
+def _strength(found: dict[str, Signal], text: float) -> float:
+    """Noisy-OR of the weighted signals; template signals count in proportion to the text similarity."""
+    assets = max(_value(found, "asset_names"), _value(found, "class_names"))
+    chances = (
+        t.WEIGHT_CONTENT * text,
+        t.WEIGHT_STRUCTURE * _value(found, "page_structure") * text,
+        t.WEIGHT_ASSETS * assets * text,
+        t.WEIGHT_TITLE * _value(found, "title") * text,
+        t.WEIGHT_FAVICON * _value(found, "favicon"),
+        t.WEIGHT_INDICATORS * _value(found, "indicators"),
+    )
+    missed = 1.0
+    for chance in chances:
+        missed *= 1.0 - chance
+    return 1.0 - missed
+
+
+def _label(found: dict[str, Signal], text: float) -> VerdictLabel:
+    shared_identity = _value(found, "favicon") == 1.0 or _value(found, "indicators") == 1.0
+    corroborated = (
+        shared_identity
+        or _value(found, "page_structure") >= t.STRUCTURE_AGREES
+        or _value(found, "asset_names") >= t.ASSET_NAMES_AGREE
+        or _value(found, "class_names") >= t.CLASS_NAMES_AGREE
+    )
+    name_missing = "site_name" in found and found["site_name"].value == 0.0
+    if text >= t.CONTENT_MIRROR and corroborated and not name_missing:
+        return "mirror"
+    if text >= t.CONTENT_REVIEW or shared_identity:
+        return "review"
+    return "unrelated"
+
+
+_BANDS = {"mirror": t.MIRROR_BAND, "review": t.REVIEW_BAND, "unrelated": t.UNRELATED_BAND}
+
+
+def score(reference: Fingerprint, candidate: Fingerprint) -> Verdict:
+    """Compare a candidate page with one reference page of a case."""
+    comparisons = (
+        compare.text_shingles,
+        compare.site_name,
+        compare.page_structure,
+        compare.asset_names,
+        compare.class_names,
+        compare.favicon,
+        compare.indicators,
+        compare.title,
+    )
+    signals = tuple(s for compare_one in comparisons if (s := compare_one(reference, candidate)) is not None)
+    found = {s.name: s for s in signals}
+    text = found["text_shingles"].value
+    label = _label(found, text)
+    low, high = _BANDS[label]
+    return Verdict(
+        label=label,
+        score=round(low + (high - low) * _strength(found, text), 4),
+        signals=signals,
+        decided_by=DECIDED_BY,
+        reference_url=reference.url,
+    )
+
+
+def best_verdict(references: Sequence[Fingerprint], candidate: Fingerprint) -> Verdict:
+    """The verdict against the reference the candidate resembles most; raises ``InvalidInput`` if none."""
+    if not references:
+        raise InvalidInput("no reference page to compare with", hint="add a reference capture to the case")
+    return max((score(reference, candidate) for reference in references), key=lambda v: v.score)

@@ -119,9 +119,23 @@ class Verdict:
 
     @property
     def reasons(self) -> str:
-        """The explanations of the strongest signals, for a table cell."""
+        """Every signal's explanation, strongest first: what a reviewer or a court reads."""
         ranked = sorted(self.signals, key=lambda s: s.value, reverse=True)
-        return "; ".join(s.explanation for s in ranked if s.value > 0) or "no similarity"
+        return "; ".join(s.explanation for s in ranked) or "nothing to compare"
+
+    def summary(self, limit: int = 2) -> str:
+        """The explanations that decided, for a table cell: how much content is shared (the most for a
+        mirror, the least for an unrelated page), then the strongest signal of another kind."""
+        content = sorted(
+            (s for s in self.signals if s.kind == "content"),
+            key=lambda s: s.value,
+            reverse=self.label != "unrelated",
+        )
+        other = sorted(
+            (s for s in self.signals if s.kind != "content"), key=lambda s: (-s.value, s.kind == "name")
+        )
+        ranked = [*content[:1], *other, *content[1:]]
+        return "; ".join(s.explanation for s in ranked[:limit]) or "nothing to compare"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

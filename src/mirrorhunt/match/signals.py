@@ -9,8 +9,8 @@ from mirrorhunt.fingerprint.indicators import describe
 from mirrorhunt.match.thresholds import MIN_SHARED_SHINGLES
 from mirrorhunt.model import Signal
 
-CONTENT, STRUCTURE, ASSETS, FAVICON, INDICATORS, TITLE = (
-    "content", "structure", "assets", "favicon", "indicators", "title",
+CONTENT, NAME, STRUCTURE, ASSETS, FAVICON, INDICATORS, TITLE = (
+    "content", "name", "structure", "assets", "favicon", "indicators", "title",
 )  # fmt: skip
 _LISTED = 3
 
@@ -147,8 +147,8 @@ def site_name(reference: Fingerprint, candidate: Fingerprint) -> Signal | None:
     label = " ".join(name)
     if all(w in candidate.words or w in candidate.title_words for w in name):
         return Signal(
-            name="site_name", kind=CONTENT, value=1.0, explanation=f"shows the reference's name {label!r}"
+            name="site_name", kind=NAME, value=1.0, explanation=f"shows the reference's name {label!r}"
         )
     return Signal(
-        name="site_name", kind=CONTENT, value=0.0, explanation=f"does not show the reference's name {label!r}"
+        name="site_name", kind=NAME, value=0.0, explanation=f"does not show the reference's name {label!r}"
     )

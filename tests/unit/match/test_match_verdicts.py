@@ -124,7 +124,14 @@ def test_explanations_read_as_sentences() -> None:
     )
     assert explanations["indicators"] == "same Google Analytics ID UA-4242424-1"
     assert explanations["site_name"] == "shows the reference's name 'salon lumiere'"
-    assert {s.kind for s in verdict.signals} == {"content", "structure", "assets", "indicators", "title"}
+    assert {s.kind for s in verdict.signals} == {
+        "content",
+        "name",
+        "structure",
+        "assets",
+        "indicators",
+        "title",
+    }
     assert all(0.0 <= s.value <= 1.0 for s in verdict.signals)
 
 

@@ -1,0 +1,1 @@
+"""Runs the pipeline: one pass over a case (`scan`), and the case and tip book-keeping around it."""

@@ -1,0 +1,278 @@
+"""One pass over a case: sources propose names, the prober looks, the matcher judges, listings follow.
+
+permutations ─┐
+CT log(s)    ─┼─▶ candidates ─▶ probe ─▶ fingerprint ─▶ match ─▶ verdict ─▶ listing (auto-list cases)
+tips         ─┘                  └── a redirect to another name proposes that name (same pass)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+import aiohttp
+
+from mirrorhunt.clock import Clock, SystemClock
+from mirrorhunt.config import Settings
+from mirrorhunt.errors import InvalidInput, InvalidName, MirrorhuntError
+from mirrorhunt.fingerprint import Fingerprint, fingerprint
+from mirrorhunt.match import best_verdict
+from mirrorhunt.model import Candidate, Capture, Case, Listing, Verdict
+from mirrorhunt.names import host_of, is_public_suffix
+from mirrorhunt.probe import Prober
+from mirrorhunt.sources.ct import CtFollower, follow_once
+from mirrorhunt.sources.permute import permutations
+from mirrorhunt.sources.watch import WatchRules
+from mirrorhunt.store import Store
+
+Progress = Callable[[str, int, int], None]
+"""Called with (stage, done, total) as a pass advances."""
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MATCHER = "matcher/1"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanResult:
+    """What one pass concluded about one candidate."""
+
+    candidate: Candidate
+    capture: Capture
+    verdict: Verdict | None
+    listed: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanReport:
+    """The outcome of one pass: every candidate probed, and what the sources saw."""
+
+    case: Case
+    results: tuple[ScanResult, ...]
+    permutations_checked: int
+    ct_entries_read: int
+    serial: int
+    warnings: tuple[str, ...] = ()
+
+
+async def scan(
+    case_name: str,
+    *,
+    store: Store,
+    settings: Settings,
+    clock: Clock | None = None,
+    progress: Progress | None = None,
+) -> ScanReport:
+    """Run every one-shot source for the case, probe what they propose, judge and list."""
+    clock = clock or SystemClock()
+    report = progress or _silent
+    case = store.get_case(case_name)
+    references = [fingerprint(r.html, url=r.url, favicon=r.favicon) for r in store.references(case.name)]
+    if not references:
+        raise InvalidInput(
+            f"case {case.name!r} has no reference page",
+            hint=f"add one: mirrorhunt case add {case.name} --url URL --reference FILE.html",
+        )
+    warnings: list[str] = []
+    async with Prober(settings, clock=clock) as prober:
+        checked = await _propose_permutations(
+            case, prober=prober, store=store, settings=settings, clock=clock, progress=report
+        )
+        ct_read = await _propose_from_ct(case, store=store, settings=settings, clock=clock, warnings=warnings)
+        results = await _probe_and_judge(
+            case, references, prober=prober, store=store, settings=settings, clock=clock, progress=report
+        )
+    return ScanReport(
+        case=case,
+        results=tuple(sorted(results, key=lambda r: (_RANK[_label(r)], r.candidate.name))),
+        permutations_checked=checked,
+        ct_entries_read=ct_read,
+        serial=store.zone_serial(),
+        warnings=tuple(warnings),
+    )
+
+
+async def _propose_permutations(
+    case: Case, *, prober: Prober, store: Store, settings: Settings, clock: Clock, progress: Progress
+) -> int:
+    """Resolve the permutations of the seized name; those that exist become candidates."""
+    if not (settings.permute.tld_swap or settings.permute.typos):
+        return 0
+    names = permutations(host_of(case.url), tld_swap=settings.permute.tld_swap, typos=settings.permute.typos)
+    done = 0
+    async for permutation, dns in _bounded(
+        names, lambda p: prober.resolve(p.name), settings.probe.concurrency
+    ):
+        done += 1
+        progress("resolving permutations", done, len(names))
+        if dns.outcome == "resolves":
+            store.add_candidate(
+                Candidate(
+                    case=case.name,
+                    name=permutation.name,
+                    source=f"permutation:{permutation.fuzzer}",
+                    detail=permutation.detail,
+                    found_at=clock.now(),
+                )
+            )
+    return len(names)
+
+
+async def _propose_from_ct(
+    case: Case, *, store: Store, settings: Settings, clock: Clock, warnings: list[str]
+) -> int:
+    """Read each CT log from its stored position; names that meet the case's watch rules become candidates."""
+    rules = WatchRules.of(case)
+    read = 0
+    async with aiohttp.ClientSession() as session:
+        for log_url in settings.ct.logs:
+            key = f"ct:{log_url}"
+            follower = CtFollower(log_url=log_url, session=session, batch_size=settings.ct.batch_size)
+            try:
+                position = store.get_position(key)
+                if position is None:
+                    position = max(0, await follower.tree_size() - settings.ct.max_entries_per_pass)
+                entries, position = await follow_once(
+                    follower, position=position, limit=settings.ct.max_entries_per_pass
+                )
+            except MirrorhuntError as exc:
+                warnings.append(f"CT log {log_url}: {exc.diagnostics()}")
+                continue
+            for entry in entries:
+                for name in entry.names:
+                    reason = rules.reason(name)
+                    if reason:
+                        store.add_candidate(
+                            Candidate(
+                                case=case.name,
+                                name=name,
+                                source="ct",
+                                detail=f"certificate in {log_url} entry {entry.index}: {reason}",
+                                found_at=clock.now(),
+                            )
+                        )
+            store.set_position(key, position)
+            read += len(entries)
+    return read
+
+
+async def _probe_and_judge(
+    case: Case,
+    references: list[Fingerprint],
+    *,
+    prober: Prober,
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    progress: Progress,
+) -> list[ScanResult]:
+    """Probe every unjudged candidate; a redirect to a new name queues that name in the same pass."""
+    queue = [c for c in store.candidates(case.name) if c.state == "new"]
+    seen = {c.name for c in queue}
+    results: list[ScanResult] = []
+    total = len(queue)
+    while queue:
+        by_name = {c.name: c for c in queue}
+        queue = []
+        async for capture in prober.capture_many(by_name, concurrency=settings.probe.concurrency):
+            candidate = by_name[capture.name]
+            results.append(_judge(case, candidate, capture, references, store=store, clock=clock))
+            progress("probing candidates", len(results), total)
+            target = _redirect_target(capture)
+            if target and target not in seen:
+                seen.add(target)
+                proposed = Candidate(
+                    case=case.name,
+                    name=target,
+                    source="redirect",
+                    detail=f"{capture.name} redirects to it",
+                    found_at=clock.now(),
+                )
+                if store.add_candidate(proposed):
+                    queue.append(proposed)
+                    total += 1
+    return results
+
+
+def _judge(
+    case: Case,
+    candidate: Candidate,
+    capture: Capture,
+    references: list[Fingerprint],
+    *,
+    store: Store,
+    clock: Clock,
+) -> ScanResult:
+    capture_id = store.add_capture(case.name, capture)
+    if not capture.fetched:
+        state = "gone" if capture.dns.outcome == "nxdomain" else "unreachable"
+        store.set_candidate_state(case.name, candidate.name, state)
+        return ScanResult(
+            candidate=replace(candidate, state=state), capture=capture, verdict=None, listed=False
+        )
+    seen = fingerprint(
+        capture.body,
+        url=capture.url or f"https://{capture.name}/",
+        favicon=capture.favicon,
+        headers=capture.headers,
+    )
+    verdict = best_verdict(references, seen)
+    store.add_verdict(case.name, candidate.name, verdict, capture_id=capture_id)
+    store.set_candidate_state(case.name, candidate.name, "live")
+    candidate = replace(candidate, state="live")
+    listed = False
+    if verdict.label == "mirror" and case.auto_list and not is_public_suffix(candidate.name):
+        listed = store.add_listing(
+            Listing(
+                name=candidate.name,
+                case=case.name,
+                reason=verdict.reasons,
+                decided_by=f"{MATCHER} (case allows auto-listing)",
+                since=clock.now(),
+                expires=case.expires,
+            )
+        ) or any(listing.name == candidate.name for listing in store.listings())
+    return ScanResult(candidate=candidate, capture=capture, verdict=verdict, listed=listed)
+
+
+def _redirect_target(capture: Capture) -> str | None:
+    """The name a capture was redirected to, when it is another name."""
+    if not capture.url:
+        return None
+    try:
+        target = host_of(capture.url)
+    except (InvalidInput, InvalidName):
+        return None
+    return target if target != capture.name else None
+
+
+async def _bounded(
+    items: Iterable[T], work: Callable[[T], Awaitable[R]], limit: int
+) -> AsyncIterator[tuple[T, R]]:
+    """Run ``work`` over ``items`` with at most ``limit`` in flight; yield (item, result) as each finishes."""
+    iterator = iter(items)
+
+    async def one(item: T) -> tuple[T, R]:
+        return item, await work(item)
+
+    pending = {asyncio.ensure_future(one(item)) for item in itertools.islice(iterator, limit)}
+    while pending:
+        done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            yield task.result()
+        pending |= {asyncio.ensure_future(one(item)) for item in itertools.islice(iterator, len(done))}
+
+
+def _label(result: ScanResult) -> str:
+    return result.verdict.label if result.verdict else result.candidate.state
+
+
+_RANK = {"mirror": 0, "review": 1, "unrelated": 2, "unreachable": 3, "gone": 4, "new": 5, "live": 5}
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    del stage, done, total

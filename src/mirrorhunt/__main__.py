@@ -1,0 +1,5 @@
+"""`python -m mirrorhunt` runs the command line."""
+
+from mirrorhunt.cli.app import main
+
+main()

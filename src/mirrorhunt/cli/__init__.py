@@ -1,0 +1,1 @@
+"""Thin command-line front: parse, call one library function, render."""

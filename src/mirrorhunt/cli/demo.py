@@ -1,0 +1,88 @@
+"""`mirrorhunt demo [--keep]`."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import signal
+import tempfile
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from mirrorhunt.cli.progress import progress_bar
+from mirrorhunt.cli.render import scan_table
+from mirrorhunt.lab.demo.run import DemoOutcome, demo_lab, run_demo
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the lab running and the database for exploring.")
+    ] = False,
+    workdir: Annotated[Path, typer.Option("--workdir", help="Where --keep leaves its files.")] = Path(
+        "mirrorhunt-demo"
+    ),
+) -> None:
+    """The whole system on a lab internet: a seized platform, its mirrors, decoys; scan; RPZ."""
+    console = Console(highlight=False)
+    folder = workdir if keep else Path(tempfile.mkdtemp(prefix="mirrorhunt-demo-"))
+    if keep:
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        with demo_lab(folder) as (scenario, lab, settings):
+            console.print(
+                f"[bold]Lab internet[/] on loopback: DNS {lab.dns_address}, {len(lab.sites)} sites, "
+                f"CT log {lab.ct_url}"
+            )
+            console.print(
+                f"Case [bold]salon-lumiere[/]: {scenario.seized_url} was seized; tip received for "
+                f"{', '.join(scenario.tips)}."
+            )
+            with progress_bar() as progress:
+                outcome = run_demo(
+                    scenario=scenario, lab=lab, settings=settings, workdir=folder, progress=progress
+                )
+            _show(console, outcome)
+            if keep:
+                console.print(
+                    f"\nKept: database {outcome.database_url}, settings {outcome.env_file}.\n"
+                    f"In another shell: set -a; . {outcome.env_file}; set +a; mirrorhunt listings\n"
+                    "The lab keeps running: Ctrl-C stops it."
+                )
+                _wait_for_interrupt()
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    if outcome.problems:
+        raise typer.Exit(1)
+
+
+def _show(console: Console, outcome: DemoOutcome) -> None:
+    console.print(scan_table(outcome.report))
+    console.print(
+        f"\n[bold]RPZ[/] {outcome.rpz} (serial {outcome.report.serial}) lists "
+        f"{len(outcome.listed)} names: {', '.join(outcome.listed)}"
+    )
+    console.print(outcome.rpz.read_text(encoding="utf-8"), markup=False)
+    if outcome.problems:
+        for problem in outcome.problems:
+            console.print(f"[bold red]problem:[/] {problem}")
+    else:
+        console.print(
+            f"[bold green]Every planted mirror found ({len(outcome.scenario.mirrors)}), "
+            f"no decoy listed ({len(outcome.scenario.decoys)} decoys).[/]"
+        )
+
+
+def _wait_for_interrupt() -> None:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()

@@ -1,0 +1,1 @@
+// Lab copy of the platform's statistics script: does nothing.

@@ -97,6 +97,10 @@ class Capture:
         return self.status is not None and self.error is None
 
 
+_SUMMARY_ORDER = {"favicon": 0, "indicators": 1, "structure": 2, "assets": 3, "title": 4, "name": 5}
+"""Among signals of equal strength, the ones that identify an operator are named first."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Signal:
     """One comparison between a capture and a reference, in words a reviewer understands."""
@@ -132,7 +136,8 @@ class Verdict:
             reverse=self.label != "unrelated",
         )
         other = sorted(
-            (s for s in self.signals if s.kind != "content"), key=lambda s: (-s.value, s.kind == "name")
+            (s for s in self.signals if s.kind != "content"),
+            key=lambda s: (-s.value, _SUMMARY_ORDER.get(s.kind, len(_SUMMARY_ORDER))),
         )
         ranked = [*content[:1], *other, *content[1:]]
         return "; ".join(s.explanation for s in ranked[:limit]) or "nothing to compare"

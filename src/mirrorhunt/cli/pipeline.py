@@ -39,8 +39,8 @@ def scan(ctx: typer.Context, case: str, as_json: JsonFlag = False) -> None:
         Console(stderr=True).print(f"[yellow]warning:[/] {warning}", highlight=False)
     listed = sum(r.listed for r in report.results)
     console.print(
-        f"{report.permutations_checked} permutations looked up in DNS, {report.ct_entries_read} CT entries read; "
-        f"{listed} names listed; zone serial {report.serial}",
+        f"{report.permutations_checked} permutations looked up in DNS, "
+        f"{report.ct_entries_read} CT entries read; {listed} names listed; zone serial {report.serial}",
         highlight=False,
     )
 

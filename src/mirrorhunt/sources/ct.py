@@ -23,7 +23,7 @@ from cryptography.x509.oid import NameOID
 
 from mirrorhunt.errors import InvalidInput, InvalidName, SourceError
 from mirrorhunt.names import normalize_name
-from mirrorhunt.sources.ct_leaf import PRECERT_ENTRY, parse_merkle_tree_leaf
+from mirrorhunt.sources.ct_leaf import entry_certificate
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class CtFollower:
             if not isinstance(item, dict):
                 raise SourceError("entry is not an object")
             leaf = _base64(item.get("leaf_input"))
-            timestamp_ms, der = _certificate_of(leaf, _base64(item.get("extra_data")))
+            timestamp_ms, der = entry_certificate(leaf, _base64(item.get("extra_data")))
             names = names_of_certificate(der)
         except SourceError as exc:
             log.warning("CT log %s entry %d skipped: %s", self.log_url, index, exc.message)
@@ -190,20 +190,6 @@ async def follow_once(follower: CtFollower, *, position: int, limit: int) -> tup
             break
         found.extend(decoded)
     return found, position
-
-
-def _certificate_of(leaf: bytes, extra_data: bytes) -> tuple[int, bytes]:
-    """(timestamp ms, DER) of an x509 entry, or of a precertificate entry from its ``extra_data``."""
-    try:
-        return parse_merkle_tree_leaf(leaf)
-    except SourceError:
-        if len(leaf) < 12 or int.from_bytes(leaf[10:12], "big") != PRECERT_ENTRY:
-            raise
-    # PrecertChainEntry (RFC 6962 section 3.1): the precertificate comes first in extra_data.
-    length = int.from_bytes(extra_data[:3], "big")
-    if length == 0 or 3 + length > len(extra_data):
-        raise SourceError("precertificate entry has no precertificate in extra_data")
-    return int.from_bytes(leaf[2:10], "big"), extra_data[3 : 3 + length]
 
 
 def _base64(value: object) -> bytes:

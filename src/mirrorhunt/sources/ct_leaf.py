@@ -3,7 +3,8 @@
     MerkleTreeLeaf  = version(1) leaf_type(1) TimestampedEntry
     TimestampedEntry = timestamp(8, ms) entry_type(2) ASN.1Cert<1..2^24-1> extensions<0..2^16-1>
 
-Only ``x509_entry`` leaves are decoded; a ``precert_entry`` raises ``SourceError`` saying so.
+``parse_merkle_tree_leaf`` decodes ``x509_entry`` leaves; ``entry_certificate`` also takes a
+``precert_entry``, whose precertificate travels in the entry's ``extra_data``.
 """
 
 from __future__ import annotations
@@ -38,17 +39,23 @@ def encode_certificate_chain(chain: Sequence[bytes]) -> bytes:
     return _opaque24(b"".join(_opaque24(certificate) for certificate in chain))
 
 
-def parse_merkle_tree_leaf(leaf_input: bytes) -> tuple[int, bytes]:
-    """(timestamp in ms, DER certificate) of an x509_entry leaf; raises ``SourceError`` otherwise."""
+def _header(leaf_input: bytes) -> tuple[int, int]:
+    """(timestamp in ms, entry type) of a leaf whose version and leaf type are known."""
     if len(leaf_input) < _HEAD.size + 3 + 2:
         raise SourceError(f"CT leaf is truncated ({len(leaf_input)} bytes)")
     version, leaf_type, timestamp_ms, entry_type = _HEAD.unpack_from(leaf_input)
     if version != _V1 or leaf_type != _TIMESTAMPED_ENTRY:
         raise SourceError(f"CT leaf has unknown version {version} or leaf type {leaf_type}")
+    if entry_type not in (X509_ENTRY, PRECERT_ENTRY):
+        raise SourceError(f"CT leaf has unknown entry type {entry_type}")
+    return timestamp_ms, entry_type
+
+
+def parse_merkle_tree_leaf(leaf_input: bytes) -> tuple[int, bytes]:
+    """(timestamp in ms, DER certificate) of an x509_entry leaf; raises ``SourceError`` otherwise."""
+    timestamp_ms, entry_type = _header(leaf_input)
     if entry_type == PRECERT_ENTRY:
         raise SourceError("CT leaf is a precertificate entry; only x509 entries are decoded here")
-    if entry_type != X509_ENTRY:
-        raise SourceError(f"CT leaf has unknown entry type {entry_type}")
     start = _HEAD.size + 3
     length = int.from_bytes(leaf_input[_HEAD.size : start], "big")
     end = start + length
@@ -58,3 +65,15 @@ def parse_merkle_tree_leaf(leaf_input: bytes) -> tuple[int, bytes]:
     if end + 2 + extensions_length != len(leaf_input):
         raise SourceError("CT leaf has trailing or missing bytes after the certificate")
     return timestamp_ms, leaf_input[start:end]
+
+
+def entry_certificate(leaf_input: bytes, extra_data: bytes) -> tuple[int, bytes]:
+    """(timestamp in ms, DER) of a ``get-entries`` item: an x509 entry's certificate from its leaf, a
+    precertificate entry's precertificate from its ``extra_data`` (``PrecertChainEntry``, section 3.1)."""
+    timestamp_ms, entry_type = _header(leaf_input)
+    if entry_type == X509_ENTRY:
+        return parse_merkle_tree_leaf(leaf_input)
+    length = int.from_bytes(extra_data[:3], "big")
+    if length == 0 or 3 + length > len(extra_data):
+        raise SourceError("precertificate entry has no precertificate in extra_data")
+    return timestamp_ms, extra_data[3 : 3 + length]

@@ -79,12 +79,25 @@ async def scan(
         )
     warnings: list[str] = []
     async with Prober(settings, clock=clock) as prober:
-        checked = await _propose_permutations(
-            case, prober=prober, store=store, settings=settings, clock=clock, progress=report
+        from_permutations, checked = await _propose_permutations(
+            case, prober=prober, settings=settings, clock=clock, progress=report
         )
-        ct_read = await _propose_from_ct(case, store=store, settings=settings, clock=clock, warnings=warnings)
+        from_ct, ct_read = await _propose_from_ct(
+            case, store=store, settings=settings, clock=clock, warnings=warnings
+        )
+        proposed = {c.name for c in (*from_permutations, *from_ct)}
+        for candidate in (*from_permutations, *from_ct):
+            store.add_candidate(candidate)
+        queue = [c for c in store.candidates(case.name) if c.name in proposed or c.state == "new"]
         results = await _probe_and_judge(
-            case, references, prober=prober, store=store, settings=settings, clock=clock, progress=report
+            case,
+            references,
+            queue,
+            prober=prober,
+            store=store,
+            settings=settings,
+            clock=clock,
+            progress=report,
         )
     return ScanReport(
         case=case,
@@ -97,12 +110,13 @@ async def scan(
 
 
 async def _propose_permutations(
-    case: Case, *, prober: Prober, store: Store, settings: Settings, clock: Clock, progress: Progress
-) -> int:
-    """Resolve the permutations of the seized name; those that exist become candidates."""
+    case: Case, *, prober: Prober, settings: Settings, clock: Clock, progress: Progress
+) -> tuple[list[Candidate], int]:
+    """The permutations of the seized name that exist in DNS, and how many were looked up."""
     if not (settings.permute.tld_swap or settings.permute.typos):
-        return 0
+        return [], 0
     names = permutations(host_of(case.url), tld_swap=settings.permute.tld_swap, typos=settings.permute.typos)
+    found: list[Candidate] = []
     done = 0
     async for permutation, dns in _bounded(
         names, lambda p: prober.resolve(p.name), settings.probe.concurrency
@@ -110,7 +124,7 @@ async def _propose_permutations(
         done += 1
         progress("resolving permutations", done, len(names))
         if dns.outcome == "resolves":
-            store.add_candidate(
+            found.append(
                 Candidate(
                     case=case.name,
                     name=permutation.name,
@@ -119,14 +133,16 @@ async def _propose_permutations(
                     found_at=clock.now(),
                 )
             )
-    return len(names)
+    return found, len(names)
 
 
 async def _propose_from_ct(
     case: Case, *, store: Store, settings: Settings, clock: Clock, warnings: list[str]
-) -> int:
-    """Read each CT log from its stored position; names that meet the case's watch rules become candidates."""
+) -> tuple[list[Candidate], int]:
+    """Names in each CT log, read from its stored position, that meet the case's watch rules; and the
+    number of entries read. A log that fails is a warning: the other sources still run."""
     rules = WatchRules.of(case)
+    found: list[Candidate] = []
     read = 0
     async with aiohttp.ClientSession() as session:
         for log_url in settings.ct.logs:
@@ -146,7 +162,7 @@ async def _propose_from_ct(
                 for name in entry.names:
                     reason = rules.reason(name)
                     if reason:
-                        store.add_candidate(
+                        found.append(
                             Candidate(
                                 case=case.name,
                                 name=name,
@@ -157,12 +173,13 @@ async def _propose_from_ct(
                         )
             store.set_position(key, position)
             read += len(entries)
-    return read
+    return found, read
 
 
 async def _probe_and_judge(
     case: Case,
     references: list[Fingerprint],
+    queue: list[Candidate],
     *,
     prober: Prober,
     store: Store,
@@ -170,8 +187,7 @@ async def _probe_and_judge(
     clock: Clock,
     progress: Progress,
 ) -> list[ScanResult]:
-    """Probe every unjudged candidate; a redirect to a new name queues that name in the same pass."""
-    queue = [c for c in store.candidates(case.name) if c.state == "new"]
+    """Probe the queued candidates; a redirect to another name queues that name in the same pass."""
     seen = {c.name for c in queue}
     results: list[ScanResult] = []
     total = len(queue)
@@ -192,9 +208,9 @@ async def _probe_and_judge(
                     detail=f"{capture.name} redirects to it",
                     found_at=clock.now(),
                 )
-                if store.add_candidate(proposed):
-                    queue.append(proposed)
-                    total += 1
+                store.add_candidate(proposed)
+                queue.append(store.get_candidate(case.name, target))
+                total += 1
     return results
 
 

@@ -61,6 +61,10 @@ class DnsResult:
     outcome: DnsOutcome
     addresses: tuple[str, ...] = ()
     error: str | None = None
+    cnames: tuple[str, ...] = ()
+    """The CNAME chain followed from ``name`` to the addresses, in order."""
+    wildcard: bool = False
+    """A random label beside the name resolves to the same addresses: the name proves nothing."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mirrorhunt.cli import blocklist, cases, demo, lab, pipeline
+from mirrorhunt.cli import blocklist, cases, demo, lab, pipeline, probe
 from mirrorhunt.cli.context import CliContext
 from mirrorhunt.errors import MirrorhuntError
 
@@ -43,6 +43,7 @@ app.add_typer(blocklist.listings_app, name="listings")
 pipeline.register(app)
 blocklist.register(app)
 demo.register(app)
+probe.register(app)
 
 
 def main() -> None:

@@ -5,6 +5,8 @@ response bytes (or nothing, for packets not worth answering); ``DnsServer`` is t
 The zone is ``.`` itself, so that a real resolver can use this server as its root (``stub-zone "."``):
 ``. NS`` carries glue, and names above lab names (``gg.``) are empty non-terminals, never NXDOMAIN.
 Every lab name is also a zone apex served by the same server (NS and SOA at the name).
+A name whose first label is ``*`` is a wildcard: it answers for every name below its parent that is
+not otherwise served (``set_addresses("*.wild.test", …)``).
 """
 
 from __future__ import annotations
@@ -61,8 +63,16 @@ class LabZone:
             self.serial += 1
 
     def addresses(self, name: dns.name.Name) -> tuple[str, ...] | None:
-        """The addresses of a served name, or None if the name is not served."""
-        return self._addresses.get(name)
+        """The addresses of a served name (or of the wildcard covering it), or None if it is not served."""
+        found = self._addresses.get(name)
+        if found is not None or name == dns.name.root or self.is_empty_non_terminal(name):
+            return found
+        encloser = name.parent()  # RFC 4592: ``*`` under the closest ancestor that exists
+        while encloser != dns.name.root and encloser not in self._addresses:
+            if self.is_empty_non_terminal(encloser):
+                break
+            encloser = encloser.parent()
+        return self._addresses.get(dns.name.Name((b"*", *encloser.labels)))
 
     def is_empty_non_terminal(self, name: dns.name.Name) -> bool:
         """True for a name that holds no data but has served names below it (``gg.``)."""
@@ -85,7 +95,7 @@ class LabZone:
             ]
         elif rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
             version = 4 if rdtype == dns.rdatatype.A else 6
-            texts = [a for a in self._addresses.get(owner, ()) if ipaddress.ip_address(a).version == version]
+            texts = [a for a in self.addresses(owner) or () if ipaddress.ip_address(a).version == version]
         else:
             texts = []
         if not texts:

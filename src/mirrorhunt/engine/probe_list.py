@@ -1,0 +1,122 @@
+"""Probe a list of names as a stream: DNS only, or a full capture, a bounded number at a time.
+
+Memory stays flat however long the list: lines are read in small batches as room frees up, and
+each result is yielded as soon as it is known (in completion order, not input order).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from typing import Any
+
+from mirrorhunt.clock import Clock
+from mirrorhunt.config import Settings
+from mirrorhunt.engine.probe_record import capture_record, dns_record, invalid_record
+from mirrorhunt.errors import InvalidInput
+from mirrorhunt.names import host_of
+from mirrorhunt.probe import Prober, Resolver
+
+DNS_CONCURRENCY = 160
+"""Names in flight for a DNS-only sweep (queries are cheap; the resolver is the limit)."""
+_BATCH = 256
+
+Record = dict[str, Any]
+
+
+async def probe_names(
+    lines: Iterable[str],
+    *,
+    settings: Settings,
+    dns_only: bool = False,
+    concurrency: int | None = None,
+    clock: Clock | None = None,
+) -> AsyncIterator[Record]:
+    """One JSON-ready record per non-blank line of ``lines`` (``#`` starts a comment line).
+
+    ``lines`` is read in a worker thread, so a slow pipe never stalls the queries in flight.
+    Raises ``InvalidInput`` for a concurrency below 1; never for a bad line (that is a record).
+    """
+    default = DNS_CONCURRENCY if dns_only else settings.probe.concurrency
+    limit = concurrency if concurrency is not None else default
+    if limit < 1:
+        raise InvalidInput(f"concurrency must be at least 1, not {limit}")
+    names = _batches(_names(lines))
+    async with Resolver.from_settings(settings) as resolver:
+        if dns_only:
+            async for record in _bounded(names, lambda line: _resolve(resolver, line), limit=limit):
+                yield record
+            return
+        async with Prober(settings, clock=clock, resolver=resolver) as prober:
+            async for record in _bounded(names, lambda line: _capture(prober, line), limit=limit):
+                yield record
+
+
+def _names(lines: Iterable[str]) -> Iterator[str]:
+    for line in lines:
+        text = line.strip()
+        if text and not text.startswith("#"):
+            yield text
+
+
+async def _batches(names: Iterator[str]) -> AsyncIterator[list[str]]:
+    while batch := await asyncio.to_thread(lambda: list(itertools.islice(names, _BATCH))):
+        yield batch
+
+
+async def _resolve(resolver: Resolver, line: str) -> Record:
+    try:
+        name = host_of(line) if "://" in line else line
+        return dns_record(await resolver.resolve(name))
+    except InvalidInput as exc:
+        return invalid_record(line, exc.message)
+
+
+async def _capture(prober: Prober, line: str) -> Record:
+    return capture_record(await prober.capture(line))
+
+
+async def _bounded(
+    batches: AsyncIterator[list[str]], work: Callable[[str], Awaitable[Record]], *, limit: int
+) -> AsyncIterator[Record]:
+    """Run ``work`` on every item, at most ``limit`` at a time, yielding results as they finish.
+
+    Finished tasks are queued by a done-callback (``asyncio.wait`` would cost O(limit) per result).
+    """
+    waiting: list[str] = []
+    running: set[asyncio.Future[Record]] = set()
+    finished: deque[asyncio.Future[Record]] = deque()
+    wake = asyncio.Event()
+    exhausted = False
+
+    def on_done(task: asyncio.Future[Record]) -> None:
+        finished.append(task)
+        wake.set()
+
+    try:
+        while True:
+            while len(running) < limit:
+                if not waiting and not exhausted:
+                    batch = await anext(batches, None)
+                    exhausted = batch is None
+                    waiting = list(reversed(batch or []))
+                if not waiting:
+                    break
+                task: asyncio.Future[Record] = asyncio.ensure_future(work(waiting.pop()))
+                task.add_done_callback(on_done)
+                running.add(task)
+            if not running:
+                return
+            if not finished:
+                wake.clear()
+                await wake.wait()
+            while finished:
+                ready = finished.popleft()
+                running.discard(ready)
+                yield ready.result()
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)

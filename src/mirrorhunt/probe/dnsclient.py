@@ -1,0 +1,165 @@
+"""Sending DNS queries to one server: one UDP socket with many queries in flight, TCP when truncated.
+
+A reply is matched to its query by id and by its question section; replies from other sources never
+reach the socket (it is connected). The socket closes itself after a second without queries, so an
+idle resolver holds no file descriptor; ``close`` ends it at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import socket
+import struct
+
+from mirrorhunt.probe import dnswire
+
+IDLE_SECONDS = 1.0
+MAX_IN_FLIGHT = 200
+"""Queries in flight per server; more wait their turn. A burst beyond what the server's receive buffer
+holds (~200 queries with Linux defaults) is dropped by its kernel and costs a timeout each."""
+_ids = random.SystemRandom()
+
+
+class ExchangeError(Exception):
+    """The server did not answer usefully; the message says how, naming the server."""
+
+
+class UdpChannel:
+    """Queries to one ``(address, port)`` over one connected, non-blocking UDP socket."""
+
+    def __init__(self, server: tuple[str, int], *, loop: asyncio.AbstractEventLoop) -> None:
+        self.server = server
+        self.where = describe(server)
+        self._loop = loop
+        self._pending: dict[int, tuple[bytes, asyncio.Future[bytes]]] = {}
+        self._sock: socket.socket | None = None
+        self._idle: asyncio.TimerHandle | None = None
+        self._used = 0.0
+        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+
+    async def ask(self, wire_question: bytes, *, within: float) -> bytes:
+        """The raw reply to a query with this question; raises ``ExchangeError``."""
+        async with self._slots:
+            return await self._ask(wire_question, within=within)
+
+    async def _ask(self, wire_question: bytes, *, within: float) -> bytes:
+        sock = self._open()
+        query_id = _ids.getrandbits(16)
+        while query_id in self._pending:
+            query_id = _ids.getrandbits(16)
+        future: asyncio.Future[bytes] = self._loop.create_future()
+        self._pending[query_id] = (wire_question, future)
+        timer = self._loop.call_later(within, _expire, future)
+        self._used = self._loop.time()
+        try:
+            wire = dnswire.query(query_id, wire_question)
+            try:
+                sock.send(wire)
+            except BlockingIOError:
+                await self._loop.sock_sendall(sock, wire)
+            return await future
+        except TimeoutError:
+            raise ExchangeError(f"resolver {self.where} did not answer within {within:g} s") from None
+        except OSError as exc:
+            raise ExchangeError(f"resolver {self.where} failed: {exc.strerror or exc}") from exc
+        finally:
+            timer.cancel()
+            self._pending.pop(query_id, None)
+
+    def close(self) -> None:
+        """Close the socket now; queries in flight fail."""
+        if self._idle is not None:
+            self._idle.cancel()
+            self._idle = None
+        sock, self._sock = self._sock, None
+        if sock is None:
+            return
+        if not self._loop.is_closed():
+            self._loop.remove_reader(sock.fileno())
+        sock.close()
+        self._fail_all(ConnectionAbortedError(0, "resolver closed"))
+
+    def _open(self) -> socket.socket:
+        if self._sock is not None:
+            return self._sock
+        family = socket.AF_INET6 if ":" in self.server[0] else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            sock.setblocking(False)
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+            sock.connect(self.server)
+            self._loop.add_reader(sock.fileno(), self._readable)
+        except BaseException:
+            sock.close()
+            raise
+        self._sock = sock
+        self._idle = self._loop.call_later(IDLE_SECONDS, self._close_if_idle)
+        return sock
+
+    def _readable(self) -> None:
+        sock = self._sock
+        while sock is not None:
+            try:
+                data = sock.recv(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # ICMP port unreachable and the like: the server is not there
+                self._fail_all(exc)
+                return
+            if len(data) < 2:
+                continue
+            entry = self._pending.get(int.from_bytes(data[:2], "big"))
+            if entry is not None and not entry[1].done():
+                entry[1].set_result(data)
+
+    def _fail_all(self, exc: OSError) -> None:
+        for _, future in self._pending.values():
+            if not future.done():
+                future.set_exception(exc)
+
+    def _close_if_idle(self) -> None:
+        idle_for = self._loop.time() - self._used
+        if self._pending or idle_for < IDLE_SECONDS:
+            self._idle = self._loop.call_later(max(IDLE_SECONDS - idle_for, 0.05), self._close_if_idle)
+            return
+        self._idle = None
+        self.close()
+
+
+def describe(server: tuple[str, int]) -> str:
+    """``host:port``, with brackets around an IPv6 address."""
+    return f"[{server[0]}]:{server[1]}" if ":" in server[0] else f"{server[0]}:{server[1]}"
+
+
+def _expire(future: asyncio.Future[bytes]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())
+
+
+async def ask_tcp(server: tuple[str, int], wire_question: bytes, *, within: float) -> bytes:
+    """The reply over a fresh TCP connection (after a truncated UDP reply); raises ``ExchangeError``."""
+    where = describe(server)
+    query_id = _ids.getrandbits(16)
+    wire = dnswire.query(query_id, wire_question)
+    writer: asyncio.StreamWriter | None = None
+    try:
+        async with asyncio.timeout(within):
+            reader, writer = await asyncio.open_connection(server[0], server[1])
+            writer.write(struct.pack(">H", len(wire)) + wire)
+            length = struct.unpack(">H", await reader.readexactly(2))[0]
+            data = await reader.readexactly(length)
+    except TimeoutError:
+        raise ExchangeError(f"resolver {where} did not answer over TCP within {within:g} s") from None
+    except asyncio.IncompleteReadError:
+        raise ExchangeError(f"resolver {where} closed the TCP connection mid-answer") from None
+    except OSError as exc:
+        raise ExchangeError(f"resolver {where} failed over TCP: {exc.strerror or exc}") from exc
+    finally:
+        if writer is not None:
+            writer.close()
+    if int.from_bytes(data[:2], "big") != query_id:
+        raise ExchangeError(f"resolver {where} answered another query over TCP")
+    return data

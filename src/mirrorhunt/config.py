@@ -56,6 +56,9 @@ class PublishSettings(_Section):
     listen: str = "127.0.0.1:5400"
     notify: list[str] = []
     tsig: str | None = None
+    """``"name:algorithm:base64secret"``: transfers must be signed with it (docs/publishing.md)."""
+    allow: list[str] = ["127.0.0.0/8", "::1"]
+    """Addresses or networks that may ask the primary for the zone (SOA, AXFR, IXFR)."""
 
 
 class WebSettings(_Section):

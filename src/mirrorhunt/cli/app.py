@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mirrorhunt.cli import blocklist, cases, demo, lab, pipeline, probe
+from mirrorhunt.cli import blocklist, cases, demo, lab, pipeline, probe, serve
 from mirrorhunt.cli.context import CliContext
 from mirrorhunt.errors import MirrorhuntError
 
@@ -44,6 +44,7 @@ pipeline.register(app)
 blocklist.register(app)
 demo.register(app)
 probe.register(app)
+serve.register(app)
 
 
 def main() -> None:

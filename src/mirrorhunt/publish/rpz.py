@@ -18,6 +18,7 @@ REFRESH = 60
 RETRY = 30
 EXPIRE = 86400
 MAX_TTL = 2**31 - 1
+NAMESERVER = "localhost."
 _MAX_NAME = 253  # characters of a name in text form without the final dot (255 octets on the wire)
 
 
@@ -30,7 +31,7 @@ def render_rpz(
     generated_at: datetime,
 ) -> str:
     """A complete zone file: SOA, NS, then the policy records of every listed name, sorted."""
-    origin = _origin(zone)
+    origin = zone_origin(zone)
     if not 0 <= ttl <= MAX_TTL:
         raise InvalidInput(f"TTL {ttl} is out of range", hint=f"a TTL is from 0 to {MAX_TTL} seconds")
     names = blocked_names(listings)
@@ -40,20 +41,31 @@ def render_rpz(
     lines += [
         f"$ORIGIN {origin}.",
         f"$TTL {ttl}",
-        f"@ IN SOA localhost. hostmaster.{origin}. {serial} {REFRESH} {RETRY} {EXPIRE} {ttl}",
-        "@ IN NS localhost.",
+        f"@ IN SOA {soa_rdata(origin=origin, serial=serial, ttl=ttl)}",
+        f"@ IN NS {NAMESERVER}",
     ]
     for name in names:
-        if len(f"*.{name}.{origin}") > _MAX_NAME:
-            raise InvalidInput(
-                f"{name} is too long to be listed in the zone {origin}",
-                hint="use a shorter publish.zone name",
-            )
-        lines += [f"{name} IN CNAME .", f"*.{name} IN CNAME ."]
+        lines += [f"{owner} IN CNAME {target}" for owner, target in policy_records(name, origin=origin)]
     return "\n".join(lines) + "\n"
 
 
-def _origin(zone: str) -> str:
+def policy_records(name: str, *, origin: str) -> tuple[tuple[str, str], ...]:
+    """(owner relative to ``origin``, CNAME target) pairs that refuse ``name`` and every name below it."""
+    if len(f"*.{name}.{origin}") > _MAX_NAME:
+        raise InvalidInput(
+            f"{name} is too long to be listed in the zone {origin}",
+            hint="use a shorter publish.zone name",
+        )
+    return ((name, "."), (f"*.{name}", "."))
+
+
+def soa_rdata(*, origin: str, serial: int, ttl: int) -> str:
+    """The SOA record's data in master-file form; the negative-caching TTL is the zone's TTL."""
+    return f"{NAMESERVER} hostmaster.{origin}. {serial} {REFRESH} {RETRY} {EXPIRE} {ttl}"
+
+
+def zone_origin(zone: str) -> str:
+    """The normalised RPZ name (no final dot); raises ``InvalidInput``."""
     try:
         return normalize_name(zone)
     except InvalidName as exc:

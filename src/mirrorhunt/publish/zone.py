@@ -1,0 +1,101 @@
+"""The response policy zone as resource records: what AXFR and IXFR answers carry.
+
+The records are those of ``render_rpz`` (``policy_records``): SOA, NS, then ``name CNAME .`` and
+``*.name CNAME .`` for every listed name. A name that is not a valid domain name or is a public
+suffix is never published, whatever the store holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import dns.name
+import dns.rdata
+import dns.rdataclass
+import dns.rdatatype
+import dns.rrset
+
+from mirrorhunt.errors import InvalidInput, InvalidName
+from mirrorhunt.names import is_public_suffix, normalize_name
+from mirrorhunt.publish.journal import Difference, Journal
+from mirrorhunt.publish.rpz import MAX_TTL, NAMESERVER, policy_records, soa_rdata, zone_origin
+from mirrorhunt.publish.serial import Epoch
+
+IN = dns.rdataclass.IN
+
+
+def publishable(name: str) -> str | None:
+    """The name in A-label form when it may be published, else None (invalid or a public suffix)."""
+    try:
+        normal = normalize_name(name)
+    except InvalidName:
+        return None
+    return None if is_public_suffix(normal) else normal
+
+
+@lru_cache(maxsize=64)
+def _target(text: str) -> dns.rdata.Rdata:
+    return dns.rdata.from_text(IN, dns.rdatatype.CNAME, text)
+
+
+class PublishedZone:
+    """The zone a primary serves: the journal's names at its head, numbered by the epoch."""
+
+    def __init__(self, *, zone: str, ttl: int, journal: Journal, epoch: Epoch) -> None:
+        if not 0 <= ttl <= MAX_TTL:
+            raise InvalidInput(f"TTL {ttl} is out of range", hint=f"a TTL is from 0 to {MAX_TTL} seconds")
+        self.text_origin = zone_origin(zone)
+        self.origin = dns.name.from_text(self.text_origin)
+        self.ttl = ttl
+        self.journal = journal
+        self.epoch = epoch
+
+    @property
+    def serial(self) -> int:
+        """The zone serial of the journal's head."""
+        return self.epoch.zone_serial(self.journal.head)
+
+    def soa(self, serial: int | None = None) -> dns.rrset.RRset:
+        data = soa_rdata(
+            origin=self.text_origin, serial=self.serial if serial is None else serial, ttl=self.ttl
+        )
+        return dns.rrset.from_text(self.origin, self.ttl, IN, dns.rdatatype.SOA, data)
+
+    def ns(self) -> dns.rrset.RRset:
+        return dns.rrset.from_text(self.origin, self.ttl, IN, dns.rdatatype.NS, NAMESERVER)
+
+    def policy(self, names: Iterable[str]) -> Iterator[dns.rrset.RRset]:
+        """The policy records of the publishable ``names``, in the order given."""
+        for name in names:
+            normal = publishable(name)
+            if normal is None:
+                continue
+            for owner, target in policy_records(normal, origin=self.text_origin):
+                rrset = dns.rrset.RRset(dns.name.from_text(owner, self.origin), IN, dns.rdatatype.CNAME)
+                rrset.add(_target(target), self.ttl)
+                yield rrset
+
+    def full(self) -> Iterator[dns.rrset.RRset]:
+        """Every record of the zone as AXFR sends it: SOA, NS, policy records, SOA."""
+        soa = self.soa()
+        yield soa
+        yield self.ns()
+        yield from self.policy(sorted(self.journal.names))
+        yield soa
+
+    def incremental(self, client_serial: int) -> list[dns.rrset.RRset] | None:
+        """An IXFR answer body from ``client_serial`` (RFC 1995 §4); None when only AXFR can help."""
+        since = self.epoch.store_serial(client_serial, current=self.journal.head)
+        difference: Difference | None = None if since is None else self.journal.difference(since)
+        if difference is None:
+            return None
+        new = self.soa()
+        return [
+            new,
+            self.soa(client_serial),
+            *self.policy(difference.removed),
+            new,
+            *self.policy(difference.added),
+            new,
+        ]

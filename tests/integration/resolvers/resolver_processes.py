@@ -1,0 +1,209 @@
+"""Real Unbound and BIND 9 on loopback, fed by the mirrorhunt primary (configs of docs/publishing.md).
+
+Used by the tests beside this file and by benchmarks/time_to_block.py. A missing binary is an error
+(``scripts/setup --test`` installs them), never a reason to skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import shutil
+import socket
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from types import TracebackType
+
+import dns.asyncquery
+import dns.exception
+import dns.message
+import dns.rcode
+import dns.tsig
+
+UNBOUND = """server:
+    interface: 127.0.0.1@{port}
+    do-ip6: no
+    username: ""
+    chroot: ""
+    directory: "{folder}"
+    pidfile: "{folder}/unbound.pid"
+    use-syslog: no
+    logfile: ""
+    verbosity: 1
+    num-threads: 1
+    access-control: 127.0.0.0/8 allow
+    do-not-query-localhost: no
+    module-config: "respip iterator"
+stub-zone:
+    name: "."
+    stub-addr: {lab_dns}
+remote-control:
+    control-enable: no
+rpz:
+    name: "{zone}."
+    primary: 127.0.0.1@{primary}
+    allow-notify: 127.0.0.1
+    rpz-log: yes
+    rpz-log-name: "mirrorhunt"
+"""
+
+NAMED = """options {{
+    directory "{folder}"; pid-file "{folder}/named.pid"; session-keyfile "{folder}/session.key";
+    managed-keys-directory "{folder}";
+    listen-on port {port} {{ 127.0.0.1; }}; listen-on-v6 {{ none; }};
+    recursion yes; allow-query {{ 127.0.0.0/8; }}; allow-recursion {{ 127.0.0.0/8; }};
+    dnssec-validation no; trust-anchor-telemetry no; notify no;
+    forward only; forwarders {{ {lab_host} port {lab_port}; }};
+    response-policy {{ zone "{zone}" log yes; }} qname-wait-recurse no break-dnssec yes min-update-interval 0;
+}};
+controls {{ }};
+{key_clause}
+zone "{zone}" {{ type secondary; primaries {{ 127.0.0.1 port {primary}{key_ref}; }}; file "{zone}.sec";
+    allow-notify {{ 127.0.0.1; }}; allow-query {{ localhost; }}; allow-transfer {{ none; }}; }};
+"""
+SITE = "salon.gg"
+ADDRESS = "127.0.10.21"
+"""The lab site the tests list and delist."""
+
+
+class MissingBinary(RuntimeError):
+    """Unbound or BIND is not installed."""
+
+
+def binary(name: str) -> str:
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin")
+    if found is None:
+        raise MissingBinary(f"{name} is not installed: run scripts/setup --test (Debian: unbound, bind9)")
+    return found
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 for both UDP and TCP when asked."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind(("127.0.0.1", 0))
+            port = int(udp.getsockname()[1])
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                try:
+                    tcp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool]], *, within: float, every: float = 0.005, what: str
+) -> float:
+    """Seconds until ``check()`` is true; raises ``TimeoutError`` naming ``what`` after ``within`` s."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    while not await check():
+        if loop.time() - started > within:
+            raise TimeoutError(f"{what}: not within {within} s")
+        await asyncio.sleep(every)
+    return loop.time() - started
+
+
+class Resolver:
+    """One resolver process on ``127.0.0.1:port``; ``async with`` starts it and waits until it answers."""
+
+    def __init__(self, kind: str, command: list[str], *, port: int, folder: Path) -> None:
+        self.kind = kind
+        self.port = port
+        self._command = command
+        self._folder = folder
+        self._process: asyncio.subprocess.Process | None = None
+        self._log = folder / f"{kind}.log"
+
+    async def __aenter__(self) -> Resolver:
+        with self._log.open("wb") as log:
+            self._process = await asyncio.create_subprocess_exec(
+                *self._command, stdout=log, stderr=asyncio.subprocess.STDOUT
+            )
+        try:
+            await eventually(self._answers, within=20, every=0.05, what=f"{self.kind} starts")
+        except BaseException:
+            await self.__aexit__(None, None, None)
+            raise
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._process is not None and self._process.returncode is None:
+            self._process.terminate()
+            try:
+                await asyncio.wait_for(self._process.wait(), 10)
+            except TimeoutError:
+                self._process.kill()
+                await self._process.wait()
+
+    def log(self) -> str:
+        return self._log.read_text(errors="replace")
+
+    async def _answers(self) -> bool:
+        if self._process is not None and self._process.returncode is not None:
+            raise RuntimeError(f"{self.kind} exited with {self._process.returncode}:\n{self.log()}")
+        with contextlib.suppress(dns.exception.DNSException, OSError):
+            await self.query("localhost.", wait=0.2)
+            return True
+        return False
+
+    async def query(self, name: str, *, wait: float = 1.0) -> dns.message.Message:
+        query = dns.message.make_query(name, "A")
+        return await dns.asyncquery.udp(query, "127.0.0.1", port=self.port, timeout=wait)
+
+    async def refuses(self, name: str) -> bool:
+        """The name is answered NXDOMAIN."""
+        with contextlib.suppress(dns.exception.DNSException):
+            return (await self.query(name)).rcode() == dns.rcode.NXDOMAIN
+        return False
+
+    async def resolves_to(self, name: str, address: str) -> bool:
+        with contextlib.suppress(dns.exception.DNSException):
+            reply = await self.query(name)
+            return reply.rcode() == dns.rcode.NOERROR and address in {
+                r.to_text() for rrset in reply.answer for r in rrset
+            }
+        return False
+
+
+def unbound(*, folder: Path, port: int, lab_dns: str, zone: str, primary: int) -> Resolver:
+    """Unbound with ``rpz: primary:`` on our primary, its root the lab name server (``host:port``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "unbound.conf"
+    text = UNBOUND.format(
+        port=port, folder=folder, lab_dns=lab_dns.replace(":", "@"), zone=zone.rstrip("."), primary=primary
+    )
+    config.write_text(text)
+    return Resolver("unbound", [binary("unbound"), "-d", "-c", str(config)], port=port, folder=folder)
+
+
+def bind(
+    *, folder: Path, port: int, lab_dns: str, zone: str, primary: int, key: dns.tsig.Key | None = None
+) -> Resolver:
+    """BIND 9: a secondary of our zone used as its ``response-policy``, forwarding only to the lab."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lab_host, lab_port = lab_dns.rsplit(":", 1)
+    key_clause, key_ref = "", ""
+    if key is not None:
+        name = key.name.to_text(omit_final_dot=True)
+        algorithm = key.algorithm.to_text(omit_final_dot=True)
+        secret = base64.b64encode(key.secret).decode()
+        key_clause = f'key "{name}" {{ algorithm {algorithm}; secret "{secret}"; }};'
+        key_ref = f' key "{name}"'
+    config = folder / "named.conf"
+    config.write_text(
+        NAMED.format(
+            folder=folder,
+            port=port,
+            lab_host=lab_host,
+            lab_port=lab_port,
+            zone=zone.rstrip("."),
+            primary=primary,
+            key_clause=key_clause,
+            key_ref=key_ref,
+        )
+    )
+    return Resolver("named", [binary("named"), "-g", "-c", str(config)], port=port, folder=folder)

@@ -1,0 +1,93 @@
+"""The journal replays listing events into names and answers what changed between two serials."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mirrorhunt.model import Event
+from mirrorhunt.publish.journal import FIRST_SERIAL, Change, Journal, changes_of
+
+AT = datetime(2026, 5, 1, tzinfo=UTC)
+
+
+def event(kind: str, name: str, serial: int | None) -> Event:
+    detail = {"case": "salon"} if serial is None else {"case": "salon", "serial": serial}
+    return Event(kind=kind, subject=name, detail=detail, at=AT)
+
+
+def test_changes_come_from_listing_events_with_a_serial_in_serial_order() -> None:
+    events = [
+        event("listing.removed", "a.gg", 3),
+        event("case.added", "salon", None),
+        event("listing.added", "a.gg", 2),
+        event("listing.added", "b.gg", None),
+    ]
+    assert changes_of(events) == [
+        Change(serial=2, name="a.gg", listed=True),
+        Change(serial=3, name="a.gg", listed=False),
+    ]
+
+
+def test_apply_stops_at_a_missing_serial_and_takes_repeats() -> None:
+    journal = Journal()
+    added = [Change(serial=2, name="a.gg", listed=True), Change(serial=4, name="c.gg", listed=True)]
+    assert journal.apply(added) == 1
+    assert (journal.head, journal.names) == (2, {"a.gg"})
+    assert journal.apply([*added, Change(serial=3, name="b.gg", listed=True)]) == 2
+    assert (journal.head, journal.names) == (4, {"a.gg", "b.gg", "c.gg"})
+
+
+def test_difference_is_the_net_change_and_none_beyond_the_journal() -> None:
+    journal = Journal()
+    journal.apply(
+        [
+            Change(serial=2, name="a.gg", listed=True),
+            Change(serial=3, name="b.gg", listed=True),
+            Change(serial=4, name="a.gg", listed=False),
+            Change(serial=5, name="c.gg", listed=True),
+            Change(serial=6, name="c.gg", listed=False),
+        ]
+    )
+    whole = journal.difference(FIRST_SERIAL)
+    assert whole is not None and (whole.removed, whole.added) == ((), ("b.gg",))
+    late = journal.difference(3)
+    assert late is not None and (late.removed, late.added) == (("a.gg",), ())
+    assert journal.difference(6) is not None
+    assert journal.difference(7) is None
+    journal.forget_before(4)
+    assert journal.difference(3) is None
+    assert journal.difference(4) is not None
+
+
+def test_a_bounded_journal_forgets_the_oldest_changes() -> None:
+    journal = Journal(max_changes=2)
+    journal.apply([Change(serial=s, name=f"n{s}.gg", listed=True) for s in range(2, 7)])
+    assert journal.head == 6 and journal.start == 4
+    assert journal.difference(3) is None
+    moved = journal.difference(4)
+    assert moved is not None and moved.added == ("n5.gg", "n6.gg")
+
+
+names = st.sampled_from(["a.gg", "b.gg", "c.gg", "d.gg"])
+
+
+@given(st.lists(names, max_size=30), st.data())
+def test_old_names_plus_difference_equal_the_names_at_head(steps: list[str], data: st.DataObject) -> None:
+    """The store lists a name only when it is not listed and delists it only when it is: toggles."""
+    journal = Journal()
+    history = [set[str]()]
+    changes = []
+    for offset, name in enumerate(steps):
+        listed = name not in history[-1]
+        changes.append(Change(serial=FIRST_SERIAL + 1 + offset, name=name, listed=listed))
+        history.append(history[-1] | {name} if listed else history[-1] - {name})
+    journal.apply(reversed(changes))
+    assert journal.names == history[-1]
+    since = data.draw(st.integers(0, len(steps)))
+    moved = journal.difference(FIRST_SERIAL + since)
+    assert moved is not None
+    assert (history[since] - set(moved.removed)) | set(moved.added) == journal.names
+    assert not set(moved.removed) & set(moved.added)

@@ -67,6 +67,8 @@ class WebSettings(_Section):
 
 class Settings(_Section):
     database_url: str = "sqlite:///mirrorhunt.db"
+    evidence_dir: str = "evidence"
+    """Where capture WARCs are kept; a relative path is taken beside an SQLite database file."""
     resolvers: list[str] = []
     """``host:port`` of the resolvers the prober asks; empty means those of /etc/resolv.conf."""
     allow_private_addresses: bool = False

@@ -94,6 +94,14 @@ class Capture:
     error: str | None = None
     started_at: datetime
     elapsed_ms: float = 0.0
+    certificate_chain: tuple[bytes, ...] = ()
+    """DER certificates as the server sent them, leaf first."""
+    tls_verified: bool | None = None
+    """None without TLS; False when the certificate was not accepted (``tls_error`` says why)."""
+    tls_error: str | None = None
+    warc_path: str | None = None
+    """The WARC file of this capture, relative to the evidence folder."""
+    warc_sha256: str | None = None
 
     @property
     def fetched(self) -> bool:

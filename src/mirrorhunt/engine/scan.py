@@ -18,6 +18,7 @@ import aiohttp
 from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import Settings
 from mirrorhunt.errors import InvalidInput, InvalidName, MirrorhuntError
+from mirrorhunt.evidence import EvidenceFolder
 from mirrorhunt.fingerprint import Fingerprint, fingerprint
 from mirrorhunt.match import best_verdict
 from mirrorhunt.model import Candidate, Capture, Case, Listing, Verdict
@@ -78,7 +79,7 @@ async def scan(
             hint=f"add one: mirrorhunt case add {case.name} --url URL --reference FILE.html",
         )
     warnings: list[str] = []
-    async with Prober(settings, clock=clock) as prober:
+    async with Prober(settings, clock=clock, evidence=EvidenceFolder.from_settings(settings)) as prober:
         from_permutations, checked = await _propose_permutations(
             case, prober=prober, settings=settings, clock=clock, progress=report
         )

@@ -11,9 +11,11 @@ from __future__ import annotations
 import errno
 import ipaddress
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from ssl import SSLContext
 from types import TracebackType
 from typing import Any
 
@@ -26,19 +28,28 @@ from mirrorhunt.config import Settings
 from mirrorhunt.errors import InvalidInput, ProbeError, SafetyRefusal
 from mirrorhunt.model import DnsResult
 from mirrorhunt.probe.dns import Resolver
-from mirrorhunt.probe.safety import check_address
-from mirrorhunt.probe.tls import client_context, describe_tls_error
+from mirrorhunt.probe.safety import (
+    MAX_HEADER_COUNT,
+    MAX_HEADER_LINE,
+    ContentDecoder,
+    accepts,
+    check_address,
+    check_headers,
+)
+from mirrorhunt.probe.tls import client_context, describe_tls_error, peer_chain, unverified_context
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
+ACCEPT_ENCODING = "gzip, deflate, br"
 
 
 class GuardedResolver(AbstractResolver):
     """An aiohttp resolver that answers only with addresses the safety rules allow."""
 
-    def __init__(self, resolver: Resolver, *, allow_private: bool) -> None:
+    def __init__(self, resolver: Resolver, *, allow_private: bool, exempt: Sequence[str] = ()) -> None:
         self._resolver = resolver
         self._allow_private = allow_private
+        self._exempt = tuple(exempt)
         self._pins: dict[str, DnsResult] = {}
 
     @contextmanager
@@ -54,7 +65,7 @@ class GuardedResolver(AbstractResolver):
     def check(self, addresses: tuple[str, ...]) -> None:
         """Raise ``SafetyRefusal`` if any address is not allowed."""
         for address in addresses:
-            check_address(address, allow_private=self._allow_private)
+            check_address(address, allow_private=self._allow_private, exempt=self._exempt)
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -91,29 +102,46 @@ class GuardedResolver(AbstractResolver):
 
 
 class _CertificateResponse(aiohttp.ClientResponse):
-    """A response that keeps the leaf certificate of the connection it arrived on."""
+    """A response that keeps the certificates and the peer address of the connection it arrived on."""
 
-    peer_certificate: bytes | None = None
+    peer_chain: tuple[bytes, ...] = ()
+    peer_address: str | None = None
 
     async def start(self, connection: Connection) -> aiohttp.ClientResponse:
         transport = connection.transport
-        ssl_object = transport.get_extra_info("ssl_object") if transport is not None else None
-        if ssl_object is not None:
-            self.peer_certificate = ssl_object.getpeercert(binary_form=True)
+        if transport is not None:
+            ssl_object = transport.get_extra_info("ssl_object")
+            if ssl_object is not None:
+                self.peer_chain = peer_chain(ssl_object)
+            peer = transport.get_extra_info("peername")
+            self.peer_address = str(peer[0]) if peer else None
         return await super().start(connection)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Response:
-    """One answer, its body read up to a cap."""
+    """One answer, its body read up to a cap, with what evidence needs: the bytes as they came."""
 
     url: URL
     status: int
     headers: tuple[tuple[str, str], ...]
     content_type: str
     body: bytes = b""
+    """Decoded (content coding undone), at most the cap."""
     truncated: bool = False
     certificate: bytes | None = None
+    certificate_chain: tuple[bytes, ...] = ()
+    tls_verified: bool | None = None
+    tls_error: str | None = None
+    request: bytes = b""
+    """The request head as sent: request line and header fields."""
+    head: bytes = b""
+    """The status line and header fields as received."""
+    raw_body: bytes = b""
+    """The body as received, content coding kept (chunked transfer coding undone)."""
+    address: str | None = None
+    elapsed_ms: float = 0.0
+    notes: tuple[str, ...] = ()
 
     @property
     def location(self) -> str | None:
@@ -124,12 +152,14 @@ class Response:
 
 
 class HttpClient:
-    """An aiohttp session for probes: no cookies, no proxies from the environment, guarded connections."""
+    """An aiohttp session for probes: no cookies, no proxies from the environment, guarded connections,
+    capped headers, content coding undone here (so the bytes as received are kept)."""
 
-    def __init__(self, *, settings: Settings, resolver: Resolver) -> None:
+    def __init__(self, *, settings: Settings, resolver: Resolver, exempt: Sequence[str] = ()) -> None:
         self._settings = settings
-        self.guard = GuardedResolver(resolver, allow_private=settings.allow_private_addresses)
+        self.guard = GuardedResolver(resolver, allow_private=settings.allow_private_addresses, exempt=exempt)
         self._ssl = client_context(ca_bundle=settings.probe.ca_bundle)
+        self._unverified = unverified_context()
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> HttpClient:
@@ -140,12 +170,20 @@ class HttpClient:
         self._session = aiohttp.ClientSession(
             connector=connector,
             cookie_jar=aiohttp.DummyCookieJar(),
-            headers={"User-Agent": probe.user_agent, "Accept": "text/html,*/*;q=0.8"},
+            headers={
+                "User-Agent": probe.user_agent,
+                "Accept": "text/html,*/*;q=0.8",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             timeout=aiohttp.ClientTimeout(
                 total=None, sock_connect=probe.connect_timeout, sock_read=probe.timeout
             ),
             response_class=_CertificateResponse,
             trust_env=False,
+            auto_decompress=False,
+            max_line_size=MAX_HEADER_LINE,
+            max_field_size=MAX_HEADER_LINE,
+            max_headers=MAX_HEADER_COUNT,
         )
         return self
 
@@ -157,11 +195,24 @@ class HttpClient:
             self._session = None
 
     async def get(self, url: URL, *, max_bytes: int, content_types: frozenset[str] | None = None) -> Response:
-        """GET ``url`` without following redirects; the body only for ``content_types`` (None: any).
+        """GET ``url`` without following redirects; the body only for ``content_types`` (None: any;
+        ``image/*`` stands for every image type).
 
-        Raises ``SafetyRefusal`` or ``ProbeError``; never reads more than ``max_bytes`` of body
-        (decompressed) into memory.
+        A certificate that fails verification is recorded (``tls_verified=False``, ``tls_error``) and
+        the answer fetched again without verification. Raises ``SafetyRefusal`` or ``ProbeError``;
+        never reads more than ``max_bytes`` of body, before or after decompression, into memory.
         """
+        try:
+            return await self._get(url, ssl=self._ssl, max_bytes=max_bytes, content_types=content_types)
+        except _CertificateRejected as rejected:
+            response = await self._get(
+                url, ssl=self._unverified, max_bytes=max_bytes, content_types=content_types
+            )
+            return replace(response, tls_verified=False, tls_error=rejected.reason)
+
+    async def _get(
+        self, url: URL, *, ssl: SSLContext, max_bytes: int, content_types: frozenset[str] | None
+    ) -> Response:
         if self._session is None:
             raise RuntimeError("HttpClient used outside 'async with'")
         host = url.raw_host or ""
@@ -171,37 +222,67 @@ class HttpClient:
         connect_url = url
         if url.explicit_port is None:
             connect_url = url.with_port(probe.https_port if url.scheme == "https" else probe.http_port)
+        begun = time.monotonic()
         try:
             async with self._session.get(
-                connect_url, headers={"Host": url.host_port_subcomponent or host}, allow_redirects=False
+                connect_url,
+                headers={"Host": url.host_port_subcomponent or host},
+                allow_redirects=False,
+                ssl=ssl,
             ) as raw:
                 response = await _read(raw, url=url, max_bytes=max_bytes, content_types=content_types)
                 if response.truncated:
                     raw.close()
-                return response
         except (SafetyRefusal, ProbeError):
             raise
+        except aiohttp.ClientConnectorCertificateError as exc:
+            raise _CertificateRejected(describe_tls_error(exc.certificate_error)) from exc
+        except aiohttp.ClientResponseError as exc:
+            if _is_header_overflow(exc):
+                raise SafetyRefusal(
+                    f"refused: response headers over the limits ({MAX_HEADER_COUNT} fields, "
+                    f"{MAX_HEADER_LINE} bytes a line)"
+                ) from exc
+            raise ProbeError(describe_client_error(exc, connect_timeout=probe.connect_timeout)) from exc
         except aiohttp.ClientError as exc:
             raise ProbeError(describe_client_error(exc, connect_timeout=probe.connect_timeout)) from exc
         except (ValueError, OSError) as exc:  # a hostile answer can upset the client in other ways
             raise ProbeError(f"unusable answer: {type(exc).__name__}: {exc}") from exc
+        tls_verified = True if url.scheme == "https" else None
+        return replace(response, tls_verified=tls_verified, elapsed_ms=(time.monotonic() - begun) * 1000)
+
+
+class _CertificateRejected(Exception):
+    """The server's certificate failed verification; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 async def _read(
     raw: aiohttp.ClientResponse, *, url: URL, max_bytes: int, content_types: frozenset[str] | None
 ) -> Response:
+    check_headers(raw.raw_headers)
     content_type = raw.content_type.lower()
     body = bytearray()
+    received = bytearray()
     truncated = False
-    if content_types is None or content_type in content_types:
+    notes: list[str] = []
+    if content_types is None or accepts(content_type, content_types):
+        decoder = ContentDecoder(raw.headers.get("Content-Encoding", ""), limit=max_bytes)
         async for chunk in raw.content.iter_chunked(_CHUNK):
-            room = max_bytes - len(body)
-            if len(chunk) > room:
-                body += chunk[:room]
+            received += chunk[: max_bytes - len(received)]
+            body += decoder.feed(chunk)
+            if decoder.full or len(received) >= max_bytes:
                 truncated = True
+                notes.append(f"body cut at {max_bytes} bytes")
                 break
-            body += chunk
-    certificate = raw.peer_certificate if isinstance(raw, _CertificateResponse) else None
+    else:
+        notes.append(f"body not read: content type {content_type or 'missing'} is not fetched")
+    if raw.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        notes.append("chunked transfer coding undone; the Transfer-Encoding field is renamed in the WARC")
+    chain = raw.peer_chain if isinstance(raw, _CertificateResponse) else ()
     return Response(
         url=url,
         status=raw.status,
@@ -209,8 +290,37 @@ async def _read(
         content_type=content_type,
         body=bytes(body),
         truncated=truncated,
-        certificate=certificate,
+        certificate=chain[0] if chain else None,
+        certificate_chain=chain,
+        request=_request_head(raw.request_info),
+        head=_response_head(raw),
+        raw_body=bytes(received),
+        address=raw.peer_address if isinstance(raw, _CertificateResponse) else None,
+        notes=tuple(notes),
     )
+
+
+def _request_head(info: aiohttp.RequestInfo) -> bytes:
+    target = info.url.raw_path_qs or "/"
+    lines = [f"{info.method} {target} HTTP/1.1", *(f"{key}: {value}" for key, value in info.headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace")
+
+
+def _response_head(raw: aiohttp.ClientResponse) -> bytes:
+    version = raw.version or aiohttp.HttpVersion11
+    head = f"HTTP/{version.major}.{version.minor} {raw.status} {raw.reason or ''}".rstrip()
+    lines = [head.encode("latin-1", errors="replace")]
+    for name, value in raw.raw_headers:
+        if name.lower() == b"transfer-encoding" and value.strip().lower() == b"chunked":
+            name = b"X-Mirrorhunt-Was-Transfer-Encoding"
+        lines.append(name + b": " + value)
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+def _is_header_overflow(exc: aiohttp.ClientResponseError) -> bool:
+    cause = exc.__cause__ or exc.__context__
+    text = f"{exc.message} {cause}".lower()
+    return any(sign in text for sign in ("too long", "too many headers", "too large", "got more than"))
 
 
 def describe_client_error(exc: aiohttp.ClientError, *, connect_timeout: float) -> str:

@@ -2,14 +2,15 @@
 
 ``Prober.capture`` never raises for a failing target: the ``Capture`` carries the error in words
 ("refused: 127.0.0.1 is a loopback address", "timeout after 10.0 s", "too many redirects (6)")
-next to the DNS answer. It fetches the landing page and the favicon, nothing else.
+next to the DNS answer. It fetches the landing page (HTML only) and the favicon (images only),
+nothing else. Given an ``EvidenceFolder``, every capture is also written as a WARC there.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -18,13 +19,14 @@ from yarl import URL
 from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import Settings
 from mirrorhunt.errors import InvalidInput, MirrorhuntError, ProbeError
+from mirrorhunt.evidence import EvidenceFolder, Exchange
 from mirrorhunt.model import Capture, DnsResult, Hop
 from mirrorhunt.names import host_of, normalize_name
 from mirrorhunt.probe.dns import Resolver
 from mirrorhunt.probe.favicon import favicon_url
 from mirrorhunt.probe.http import HttpClient, Response
+from mirrorhunt.probe.safety import ICON_TYPES, PAGE_TYPES
 
-PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FAVICON_MAX_BYTES = 100_000
 
 
@@ -34,6 +36,8 @@ class _Chain:
 
     hops: list[Hop] = field(default_factory=list)
     page: Response | None = None
+    last: Response | None = None
+    """The last answer received, the page or a redirect: its TLS details describe the capture."""
     error: str | None = None
     timed_out: bool = False
 
@@ -42,12 +46,21 @@ class Prober:
     """Captures names and URLs within the limits of ``settings.probe``; use as ``async with``."""
 
     def __init__(
-        self, settings: Settings, *, clock: Clock | None = None, resolver: Resolver | None = None
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        resolver: Resolver | None = None,
+        evidence: EvidenceFolder | None = None,
+        exempt: Sequence[str] = (),
     ) -> None:
+        """``exempt``: networks (CIDR) allowed even when private addresses are refused."""
         self._settings = settings
+        self._evidence = evidence
         self._clock: Clock = clock if clock is not None else SystemClock()
+        self._owns_resolver = resolver is None
         self._resolver = resolver if resolver is not None else Resolver.from_settings(settings)
-        self._http = HttpClient(settings=settings, resolver=self._resolver)
+        self._http = HttpClient(settings=settings, resolver=self._resolver, exempt=exempt)
 
     async def __aenter__(self) -> Prober:
         await self._http.__aenter__()
@@ -57,13 +70,25 @@ class Prober:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self._http.__aexit__(kind, exc, tb)
+        if self._owns_resolver:
+            await self._resolver.close()
 
     async def resolve(self, name: str) -> DnsResult:
         """The DNS answer for ``name``; raises ``InvalidName`` for a malformed name."""
         return await self._resolver.resolve(name)
 
     async def capture(self, target: str) -> Capture:
-        """Capture a name (HTTPS, else HTTP) or an http(s) URL as given; never raises for the target."""
+        """Capture a name (HTTPS, else HTTP) or an http(s) URL as given; never raises for the target.
+
+        With an evidence folder, the returned capture references its WARC (``warc_path``).
+        """
+        exchanges: list[Exchange] = []
+        capture = await self._capture(target, exchanges=exchanges)
+        if self._evidence is not None:
+            capture = await self._evidence.keep(capture, exchanges)
+        return capture
+
+    async def _capture(self, target: str, *, exchanges: list[Exchange]) -> Capture:
         started_at = self._clock.now()
         loop = asyncio.get_running_loop()
         begun = loop.time()
@@ -71,7 +96,7 @@ class Prober:
         deadline = begun + timeout
 
         def finish(dns: DnsResult, chain: _Chain, favicon: bytes | None = None) -> Capture:
-            page = chain.page
+            page, last = chain.page, chain.last
             return Capture(
                 name=dns.name,
                 dns=dns,
@@ -80,7 +105,10 @@ class Prober:
                 headers=page.headers if page else (),
                 body=page.body if page else b"",
                 truncated=page.truncated if page else False,
-                certificate=page.certificate if page else None,
+                certificate=last.certificate if last else None,
+                certificate_chain=last.certificate_chain if last else (),
+                tls_verified=last.tls_verified if last else None,
+                tls_error=last.tls_error if last else None,
                 redirects=tuple(chain.hops),
                 error=chain.error,
                 started_at=started_at,
@@ -107,10 +135,10 @@ class Prober:
             return finish(dns, _Chain(error=exc.message))
 
         with self._http.guard.pinned(dns):
-            chain = await self._landing_page(name, start, deadline=deadline)
+            chain = await self._landing_page(name, start, deadline=deadline, exchanges=exchanges)
             favicon = None
             if chain.page is not None:
-                favicon = await self._favicon(chain.page, deadline=deadline)
+                favicon = await self._favicon(chain.page, deadline=deadline, exchanges=exchanges)
         return finish(dns, chain, favicon)
 
     async def capture_many(
@@ -136,26 +164,33 @@ class Prober:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
 
-    async def _landing_page(self, name: str, start: URL | None, *, deadline: float) -> _Chain:
+    async def _landing_page(
+        self, name: str, start: URL | None, *, deadline: float, exchanges: list[Exchange]
+    ) -> _Chain:
         """Follow redirects from ``start``, or from https://name/ falling back to http://name/."""
         first = start if start is not None else URL.build(scheme="https", host=name, path="/")
-        chain = await self._follow(first, deadline=deadline)
+        chain = await self._follow(first, deadline=deadline, exchanges=exchanges)
         if start is None and chain.error is not None and not chain.hops and not chain.timed_out:
             https_error = chain.error
-            chain = await self._follow(first.with_scheme("http"), deadline=deadline)
+            chain = await self._follow(first.with_scheme("http"), deadline=deadline, exchanges=exchanges)
             if chain.error is not None and not chain.timed_out:
                 chain.error = f"{chain.error} (over HTTPS: {https_error})"
         return chain
 
-    async def _follow(self, url: URL, *, deadline: float) -> _Chain:
+    async def _follow(self, url: URL, *, deadline: float, exchanges: list[Exchange]) -> _Chain:
         chain = _Chain()
         limit = self._settings.probe.max_redirects
+        visited = {str(url)}
         try:
             async with asyncio.timeout_at(deadline):
                 while True:
-                    response = await self._http.get(
-                        url, max_bytes=self._settings.probe.max_body_bytes, content_types=PAGE_TYPES
+                    response = await self._get(
+                        url,
+                        max_bytes=self._settings.probe.max_body_bytes,
+                        content_types=PAGE_TYPES,
+                        exchanges=exchanges,
                     )
+                    chain.last = response
                     location = response.location
                     if location is None:
                         chain.page = response
@@ -164,6 +199,9 @@ class Prober:
                     if len(chain.hops) > limit:
                         raise ProbeError(f"too many redirects ({len(chain.hops)})")
                     url = _redirect_target(url, location)
+                    if str(url) in visited:
+                        raise ProbeError(f"redirect loop: back to {url} after {len(chain.hops)} redirects")
+                    visited.add(str(url))
         except TimeoutError:
             chain.timed_out = True
             chain.error = f"timeout after {self._settings.probe.timeout} s"
@@ -171,17 +209,40 @@ class Prober:
             chain.error = exc.message
         return chain
 
-    async def _favicon(self, page: Response, *, deadline: float) -> bytes | None:
-        """The icon bytes, or None when it is missing, too large, or fails; never fails the capture."""
+    async def _favicon(self, page: Response, *, deadline: float, exchanges: list[Exchange]) -> bytes | None:
+        """The icon bytes, or None when it is missing, too large, not an image, or fails; never fails
+        the capture."""
         url = favicon_url(page.url, page.body if page.content_type in PAGE_TYPES else b"")
         try:
             async with asyncio.timeout_at(deadline):
-                icon = await self._http.get(url, max_bytes=FAVICON_MAX_BYTES)
+                icon = await self._get(
+                    url, max_bytes=FAVICON_MAX_BYTES, content_types=ICON_TYPES, exchanges=exchanges
+                )
         except (TimeoutError, MirrorhuntError):
             return None
         if icon.status != 200 or icon.truncated or not icon.body:
             return None
         return icon.body
+
+    async def _get(
+        self, url: URL, *, max_bytes: int, content_types: frozenset[str], exchanges: list[Exchange]
+    ) -> Response:
+        """One GET, its request and answer added to ``exchanges`` for the WARC."""
+        at = self._clock.now()
+        response = await self._http.get(url, max_bytes=max_bytes, content_types=content_types)
+        exchanges.append(
+            Exchange(
+                url=str(url),
+                at=at,
+                request=response.request,
+                response_head=response.head,
+                response_body=response.raw_body,
+                address=response.address,
+                elapsed_ms=response.elapsed_ms,
+                notes=response.notes,
+            )
+        )
+        return response
 
 
 def _parse_target(target: str) -> tuple[str, URL | None]:

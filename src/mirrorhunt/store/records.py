@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from datetime import datetime
@@ -126,6 +127,11 @@ def capture_row(case: str, capture: Capture) -> dict[str, Any]:
         "error": capture.error,
         "started_at": aware(capture.started_at, what="capture started_at"),
         "elapsed_ms": capture.elapsed_ms,
+        "certificate_chain": [base64.b64encode(der).decode() for der in capture.certificate_chain],
+        "tls_verified": capture.tls_verified,
+        "tls_error": capture.tls_error,
+        "warc_path": capture.warc_path,
+        "warc_sha256": capture.warc_sha256,
     }
 
 
@@ -146,6 +152,11 @@ def capture_of(row: Row) -> Capture:
         error=row["error"],
         started_at=row["started_at"],
         elapsed_ms=row["elapsed_ms"],
+        certificate_chain=tuple(base64.b64decode(der) for der in row["certificate_chain"] or ()),
+        tls_verified=row["tls_verified"],
+        tls_error=row["tls_error"],
+        warc_path=row["warc_path"],
+        warc_sha256=row["warc_sha256"],
     )
 
 

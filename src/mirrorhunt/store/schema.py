@@ -88,6 +88,11 @@ captures = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("started_at", UtcDateTime, nullable=False),
     sa.Column("elapsed_ms", sa.Float, nullable=False),
+    sa.Column("certificate_chain", sa.JSON),
+    sa.Column("tls_verified", sa.Boolean),
+    sa.Column("tls_error", sa.Text),
+    sa.Column("warc_path", sa.Text),
+    sa.Column("warc_sha256", sa.String(64)),
     sa.Index("ix_captures_case_name", "case_name", "name"),
 )
 

@@ -174,6 +174,8 @@ class Store:
                 "status": capture.status,
                 "body_sha256": row["body_sha256"],
             }
+            if capture.warc_sha256 is not None:
+                detail["warc_sha256"] = capture.warc_sha256
             _append(
                 conn, Event(kind="capture.added", subject=capture.name, detail=detail, at=capture.started_at)
             )
@@ -185,6 +187,14 @@ class Store:
         with self._read() as conn:
             row = conn.execute(query.order_by(table.c.id.desc()).limit(1)).mappings().first()
         return None if row is None else records.capture_of(row)
+
+    def captures(self, case: str, name: str) -> list[Capture]:
+        """Every capture of a name in a case, oldest first."""
+        table = schema.captures
+        query = sa.select(table).where(table.c.case_name == case, table.c.name == name).order_by(table.c.id)
+        with self._read() as conn:
+            _require_case(conn, case)
+            return [records.capture_of(row) for row in conn.execute(query).mappings()]
 
     def add_verdict(self, case: str, name: str, verdict: Verdict, *, capture_id: int | None = None) -> int:
         at = self._clock.now()

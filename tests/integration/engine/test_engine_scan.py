@@ -40,7 +40,10 @@ def lab(tmp_path: Path) -> Iterator[LabThread]:
 
 
 def _settings(lab: LabThread, store_url: str, **extra: object) -> Settings:
-    return Settings.model_validate({**lab.settings_overrides(), "database_url": store_url, **extra})
+    evidence = lab.ca_bundle.parent / "evidence"  # beside the lab's files, in the test's own folder
+    return Settings.model_validate(
+        {**lab.settings_overrides(), "database_url": store_url, "evidence_dir": str(evidence), **extra}
+    )
 
 
 def test_reference_captured_from_the_live_url(lab: LabThread, store_url: str) -> None:

@@ -63,6 +63,7 @@ def demo_lab(
             {
                 **lab.settings_overrides(),
                 "database_url": database_url or f"sqlite:///{workdir / 'mirrorhunt.db'}",
+                "evidence_dir": str(workdir / "evidence"),
                 "publish": {"zone": ZONE},
             }
         )
@@ -79,6 +80,7 @@ def run_demo(
         {
             **lab.environment(),
             "MIRRORHUNT_DATABASE_URL": settings.database_url,
+            "MIRRORHUNT_EVIDENCE_DIR": settings.evidence_dir,
             "MIRRORHUNT_PUBLISH__ZONE": ZONE,
         },
     )

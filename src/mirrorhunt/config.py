@@ -59,6 +59,8 @@ class PublishSettings(_Section):
     """``"name:algorithm:base64secret"``: transfers must be signed with it (docs/publishing.md)."""
     allow: list[str] = ["127.0.0.0/8", "::1"]
     """Addresses or networks that may ask the primary for the zone (SOA, AXFR, IXFR)."""
+    signing_key: str | None = None
+    """minisign secret key file that signs every export and zone (``mirrorhunt keys generate``)."""
 
 
 class WebSettings(_Section):

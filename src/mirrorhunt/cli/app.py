@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mirrorhunt.cli import blocklist, cases, demo, evidence, lab, pipeline, probe, serve
+from mirrorhunt.cli import blocklist, cases, demo, evidence, keys, lab, pipeline, probe, serve
 from mirrorhunt.cli.context import CliContext
 from mirrorhunt.errors import MirrorhuntError
 
@@ -41,6 +41,7 @@ app.add_typer(cases.app, name="case")
 app.add_typer(lab.app, name="lab")
 app.add_typer(blocklist.listings_app, name="listings")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(keys.app, name="keys")
 pipeline.register(app)
 blocklist.register(app)
 demo.register(app)

@@ -12,11 +12,12 @@ from rich.console import Console
 from mirrorhunt.cli.context import CliContext
 from mirrorhunt.cli.render import listings_table, record_json
 from mirrorhunt.clock import SystemClock
-from mirrorhunt.errors import InvalidName
+from mirrorhunt.errors import InvalidInput, InvalidName
 from mirrorhunt.model import Listing
 from mirrorhunt.names import is_public_suffix, normalize_name
 from mirrorhunt.publish import FORMATS
-from mirrorhunt.publish.output import export, write_atomically
+from mirrorhunt.publish.output import write_atomically
+from mirrorhunt.publish.signed import signature_of, signing_key, take_snapshot
 
 listings_app = typer.Typer(help="The blocklist: what is listed, and an operator's own decisions.")
 
@@ -90,13 +91,24 @@ def publish(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write here (atomically) instead of stdout.")
     ] = None,
+    sign: Annotated[
+        bool, typer.Option("--sign", help="Also write OUT.minisig, signed with [publish] signing_key.")
+    ] = False,
 ) -> None:
-    """Render the blocklist: an RPZ zone, a hosts file, or a plain list of names."""
+    """Render the blocklist: an RPZ zone, resolver rules, a list, CSV, JSON, STIX or MISP."""
     cli: CliContext = ctx.obj
+    settings = cli.settings()
+    if sign and out is None:
+        raise InvalidInput("--sign needs --out", hint="the signature is written beside OUT as OUT.minisig")
+    key = signing_key(settings) if sign else None
     with cli.store() as store:
-        text = export(store, settings=cli.settings(), format=format)
+        snapshot = take_snapshot(store, settings=settings, format=format, clock=SystemClock())
     if out is None:
-        typer.echo(text, nl=False)
-    else:
-        write_atomically(out, text)
-        Console(stderr=True).print(f"wrote {out}", highlight=False)
+        typer.echo(snapshot.text, nl=False)
+        return
+    write_atomically(out, snapshot.text)
+    if key is not None:
+        write_atomically(
+            out.with_name(f"{out.name}.minisig"), signature_of(snapshot, key=key, file_name=out.name)
+        )
+    Console(stderr=True).print(f"wrote {out}{' and its .minisig' if key else ''}", highlight=False)

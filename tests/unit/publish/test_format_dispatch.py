@@ -17,8 +17,9 @@ GIVEN = [Listing(name="salon-lumiere.gg", case="salon", reason="mirror", decided
 
 def test_public_api() -> None:
     exported = {"FORMATS", "render", "render_domains", "render_hosts", "render_rpz"}
+    exported |= {"render_adblock", "render_csv", "render_dnsmasq", "render_json", "render_unbound"}
     assert set(mirrorhunt.publish.__all__) == exported
-    assert FORMATS == ("rpz", "hosts", "domains")
+    assert FORMATS[:3] == ("rpz", "hosts", "domains")
 
 
 def test_each_format_goes_to_its_renderer() -> None:
@@ -32,7 +33,7 @@ def test_each_format_goes_to_its_renderer() -> None:
 
 
 def test_an_unknown_format_names_the_known_ones() -> None:
-    with pytest.raises(InvalidInput, match="'stix'") as raised:
-        render("stix", GIVEN, zone="rpz.test", serial=1, generated_at=AT)
+    with pytest.raises(InvalidInput, match="'gopher'") as raised:
+        render("gopher", GIVEN, zone="rpz.test", serial=1, generated_at=AT)
     assert raised.value.hint is not None
     assert all(name in raised.value.hint for name in FORMATS)

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mirrorhunt.cli import blocklist, cases, demo, evidence, keys, lab, pipeline, probe, serve
+from mirrorhunt.cli import blocklist, cases, demo, evaluate, evidence, keys, lab, pipeline, probe, serve
 from mirrorhunt.cli.context import CliContext
 from mirrorhunt.errors import MirrorhuntError
 
@@ -40,9 +40,10 @@ def root(
 app.add_typer(cases.app, name="case")
 app.add_typer(lab.app, name="lab")
 app.add_typer(blocklist.listings_app, name="listings")
-app.add_typer(evidence.app, name="evidence")
 app.add_typer(keys.app, name="keys")
+app.add_typer(evidence.app, name="evidence")
 pipeline.register(app)
+evaluate.register(app)
 blocklist.register(app)
 demo.register(app)
 probe.register(app)

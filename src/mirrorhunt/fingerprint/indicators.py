@@ -1,4 +1,5 @@
-"""Identifiers an operator carries from one domain to the next: analytics and ad IDs, e-mail, messengers.
+"""Identifiers an operator carries from one domain to the next: analytics and ad IDs, site-verification
+tokens, crypto wallets, e-mail, messenger handles.
 
 Found by pattern in the raw page, inline scripts included. Every pattern starts with a literal so
 that the regular-expression engine can skip ahead: a page is scanned in well under a millisecond.
@@ -25,6 +26,14 @@ LABELS = {
     "facebook-pixel": "Facebook pixel",
     "email": "e-mail address",
     "telegram": "Telegram link",
+    "yandex-ads": "Yandex advertising block",
+    "a-ads": "A-Ads ad unit",
+    "site-verification": "site-verification token",
+    "bitcoin": "Bitcoin address",
+    "ethereum": "Ethereum address",
+    "monero": "Monero address",
+    "whatsapp": "WhatsApp number",
+    "discord": "Discord invite",
 }
 # (kind, pattern): group 1 is the value; a match must not continue a word on its left.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -40,6 +49,20 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "telegram",
         re.compile(r"(?:t|telegram)\.(?:me|dog)/(\+[A-Za-z0-9_-]{8,40}|[A-Za-z][A-Za-z0-9_]{4,31})\b"),
     ),
+    ("yandex-ads", re.compile(r"(R-A-\d{5,9}-\d{1,5})\b")),
+    ("a-ads", re.compile(r"a-ads\.com/(\d{6,12})\b")),
+    (
+        "site-verification",
+        re.compile(
+            r"(?:google-site-verification|yandex-verification|msvalidate\.01|facebook-domain-verification"
+            r"""|p:domain_verify)["']\s+content=["']\s*([A-Za-z0-9_+/=-]{8,100})"""
+        ),
+    ),
+    ("bitcoin", re.compile(r"(bc1[ac-hj-np-z02-9]{38,58})\b")),
+    ("ethereum", re.compile(r"(0x[0-9a-fA-F]{40})\b")),
+    ("monero", re.compile(r"(4[0-9AB][1-9A-HJ-NP-Za-km-z]{93})\b")),
+    ("whatsapp", re.compile(r"(?:wa\.me/|whatsapp\.com/send\?phone=)\+?(\d{7,15})\b")),
+    ("discord", re.compile(r"(?:discord\.gg|discord(?:app)?\.com/invite)/([A-Za-z0-9-]{2,32})\b")),
 )
 _LOCAL_PART_REVERSED = re.compile(r"[A-Za-z0-9._%+-]{1,64}")
 # Not addresses: retina image names (logo@2x.png) and the like.
@@ -71,6 +94,8 @@ def _value(kind: str, html: str, match: re.Match[str]) -> str | None:
     if kind == "email":
         return _email(html, match)
     value = match.group(1)
+    if kind == "ethereum":
+        return value.lower()  # the checksum spelling and the lower-case one are the same wallet
     if kind == "telegram" and not value.startswith("+"):
         value = value.lower()
         return None if value in _TELEGRAM_PATHS else value

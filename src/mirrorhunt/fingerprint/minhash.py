@@ -26,6 +26,16 @@ class MinHash:
     def of(cls, items: Iterable[str]) -> MinHash:
         """The signature of a set of strings."""
         hashes = np.fromiter((mmh3.hash(item, signed=False) for item in set(items)), dtype=np.uint64)
+        return cls._of_hashes(hashes)
+
+    @classmethod
+    def of_hashes(cls, hashes: Iterable[int]) -> MinHash:
+        """The signature of a set of 64-bit hashes (word shingles), folded to 32 bits."""
+        values = np.fromiter(hashes, dtype=np.uint64)
+        return cls._of_hashes((values ^ (values >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
+
+    @classmethod
+    def _of_hashes(cls, hashes: np.ndarray[tuple[int], np.dtype[np.uint64]]) -> MinHash:
         if hashes.size == 0:
             return cls()
         permuted = (hashes[:, None] * _A + _B) % _MERSENNE

@@ -14,6 +14,7 @@ from mirrorhunt.fingerprint.indicators import Indicator, find_indicators
 from mirrorhunt.fingerprint.minhash import MinHash
 from mirrorhunt.fingerprint.nesting import cut_deep_nesting
 from mirrorhunt.fingerprint.text import own_hosts, page_host, shingles, site_name, words
+from mirrorhunt.fingerprint.unwrap import unwrap
 
 MAX_HTML_BYTES = 2_000_000
 MAX_TITLE_CHARS = 200
@@ -30,12 +31,16 @@ class Fingerprint:
     title_words: tuple[str, ...]
     words: frozenset[str]
     shingles: frozenset[int]
+    text_minhash: MinHash
+    """MinHash of ``shingles``: what the reference index bands on."""
     structure: MinHash
     names: frozenset[str]
     assets: frozenset[str]
     favicon: int | None
     indicators: frozenset[Indicator]
     truncated: bool
+    unwrapped: bool = False
+    """Markup hidden in a script literal or an ``iframe srcdoc`` was decoded into the page."""
 
 
 def _text(html: str | bytes, headers: Sequence[tuple[str, str]]) -> tuple[str, bool]:
@@ -63,6 +68,10 @@ def fingerprint(
     host = page_host(url)
     hosts = own_hosts(host)
     text, truncated = _text(html, headers)
+    text, unwrapped = unwrap(text)
+    if unwrapped:
+        text, too_deep = cut_deep_nesting(text[:MAX_HTML_BYTES])
+        truncated = truncated or too_deep
     parser = LexborHTMLParser(text.encode("utf-8", "replace"))
     title_node = parser.css_first("title")
     title = " ".join(title_node.text().split())[:MAX_TITLE_CHARS] if title_node else ""
@@ -72,17 +81,20 @@ def fingerprint(
     parser.strip_tags(_INVISIBLE)
     visible = parser.body or parser.root
     tokens = words(visible.text(separator=" "), hosts=hosts) if visible else []
+    text_shingles = shingles(tokens)
     return Fingerprint(
         url=url,
         name_words=site_name(host),
         title=title,
         title_words=tuple(words(title, hosts=hosts)),
         words=frozenset(tokens),
-        shingles=shingles(tokens),
+        shingles=text_shingles,
+        text_minhash=MinHash.of_hashes(text_shingles),
         structure=structure,
         names=names,
         assets=assets,
         favicon=favicon_hash(favicon) if favicon else None,
         indicators=find_indicators(text),
         truncated=truncated,
+        unwrapped=unwrapped,
     )

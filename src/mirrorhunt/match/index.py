@@ -1,0 +1,76 @@
+"""Many references, one candidate: a shortlist from MinHash bands of the text and from exact identity keys
+(favicon hash, indicators), then the full comparison with the shortlisted references only.
+
+With 10,000 references a candidate costs a few dictionary look-ups and a handful of comparisons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+
+import numpy as np
+
+from mirrorhunt.fingerprint import Fingerprint
+from mirrorhunt.fingerprint.minhash import PERMUTATIONS
+from mirrorhunt.match import thresholds as t
+from mirrorhunt.match.verdict import score
+from mirrorhunt.model import Verdict
+
+_NO_TEXT = (0,) * PERMUTATIONS
+
+
+def _bands(fp: Fingerprint) -> list[tuple[int, tuple[int, ...]]]:
+    values = fp.text_minhash.values
+    if not values:
+        return []
+    return [(b, values[b * t.INDEX_ROWS : (b + 1) * t.INDEX_ROWS]) for b in range(t.INDEX_BANDS)]
+
+
+def _identities(fp: Fingerprint) -> list[Hashable]:
+    keys: list[Hashable] = list(fp.indicators)
+    if fp.favicon is not None:
+        keys.append(("favicon", fp.favicon))
+    return keys
+
+
+class ReferenceIndex:
+    """The references of every active case, searchable by candidate."""
+
+    def __init__(self, references: Iterable[Fingerprint] = ()) -> None:
+        self._references: list[Fingerprint] = []
+        self._signatures: list[tuple[int, ...]] = []
+        self._matrix: np.ndarray[tuple[int, int], np.dtype[np.uint64]] | None = None
+        self._keys: dict[Hashable, list[int]] = {}
+        for reference in references:
+            self.add(reference)
+
+    def __len__(self) -> int:
+        return len(self._references)
+
+    def add(self, reference: Fingerprint) -> None:
+        """Index one more reference page."""
+        number = len(self._references)
+        self._references.append(reference)
+        self._signatures.append(reference.text_minhash.values or _NO_TEXT)  # never shortlisted by text
+        self._matrix = None
+        for key in (*_bands(reference), *_identities(reference)):
+            self._keys.setdefault(key, []).append(number)
+
+    def shortlist(self, candidate: Fingerprint) -> list[Fingerprint]:
+        """The references worth a full comparison with ``candidate``."""
+        by_text = {n for key in _bands(candidate) for n in self._keys.get(key, ())}
+        by_identity = {n for key in _identities(candidate) for n in self._keys.get(key, ())}
+        if by_text:
+            if self._matrix is None:
+                self._matrix = np.array(self._signatures, dtype=np.uint64)
+            numbers = np.fromiter(by_text, dtype=np.int64, count=len(by_text))
+            signature = np.array(candidate.text_minhash.values, dtype=np.uint64)
+            similar = (self._matrix[numbers] == signature).mean(axis=1) >= t.INDEX_MIN_JACCARD
+            by_text = set(numbers[similar].tolist())
+        return [self._references[n] for n in sorted(by_text | by_identity)]
+
+    def best_verdict(self, candidate: Fingerprint) -> Verdict | None:
+        """The verdict against the shortlisted reference the candidate resembles most; None when no
+        reference shares enough text or any identifier to be worth comparing (the candidate is unrelated)."""
+        verdicts = [score(reference, candidate) for reference in self.shortlist(candidate)]
+        return max(verdicts, key=lambda v: v.score) if verdicts else None

@@ -1,7 +1,8 @@
 """The pairs file of `mirrorhunt eval`: one JSON object per line, page paths relative to the file.
 
 ``{"id": "...", "reference": {"url": "...", "html": "path"}, "candidate": {...}, "label": 1}``; per side,
-optional ``favicon`` (a path) and ``headers`` (an object or a list of [name, value]); ``label`` optional.
+optional ``favicon`` and ``cert`` (paths; the certificate DER or PEM) and ``headers`` (an object or a
+list of [name, value]); ``label`` optional.
 HTML character references in URLs are decoded.
 """
 
@@ -29,6 +30,7 @@ class PairPage:
     html: Path
     favicon: Path | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    cert: Path | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,14 +55,17 @@ def _headers(value: Any, *, where: str) -> tuple[tuple[str, str], ...]:
 def _page(value: Any, *, base: Path, where: str) -> PairPage:
     if not isinstance(value, dict) or not isinstance(value.get("url"), str):
         raise InvalidInput(f"{where}: needs an object with a string 'url'", hint=_FORMAT_HINT)
-    html, favicon = value.get("html"), value.get("favicon")
-    if not isinstance(html, str) or not (favicon is None or isinstance(favicon, str)):
-        raise InvalidInput(f"{where}: 'html' (and 'favicon' if given) must be paths", hint=_FORMAT_HINT)
+    html, favicon, cert = value.get("html"), value.get("favicon"), value.get("cert")
+    if not isinstance(html, str) or not all(v is None or isinstance(v, str) for v in (favicon, cert)):
+        raise InvalidInput(
+            f"{where}: 'html' (and 'favicon', 'cert' if given) must be paths", hint=_FORMAT_HINT
+        )
     return PairPage(
         url=html_text.unescape(value["url"]).strip(),  # URLs lifted from HTML keep `&#x2F;` and the like
         html=base / html,
         favicon=base / favicon if favicon else None,
         headers=_headers(value.get("headers") or (), where=where),
+        cert=base / cert if cert else None,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +43,17 @@ def _read(path: Path) -> bytes:
         ) from exc
 
 
+def _der(certificate: bytes) -> bytes:
+    """DER as given, or decoded from PEM."""
+    if b"-----BEGIN" not in certificate:
+        return certificate
+    body = b"".join(line for line in certificate.splitlines() if line and not line.startswith(b"-----"))
+    try:
+        return base64.b64decode(body)
+    except binascii.Error:
+        return certificate  # unreadable either way: the fingerprint leaves it out
+
+
 class _Pages:
     """Fingerprints of the pages seen so far, by everything the fingerprint depends on."""
 
@@ -56,6 +69,7 @@ class _Pages:
                     url=page.url,
                     favicon=_read(page.favicon) if page.favicon else None,
                     headers=page.headers,
+                    certificate=_der(_read(page.cert)) if page.cert else None,
                 )
             except InvalidInput as exc:
                 raise InvalidInput(f"pair {pair}: {exc.message}", hint=exc.hint) from exc

@@ -9,11 +9,11 @@ import mmh3
 import numpy as np
 
 PERMUTATIONS = 128
-_MERSENNE = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20240601)
-# a < 2**32 and a 32-bit hash keep a*x + b below 2**64: no overflow before the modulus.
-_A = _rng.integers(1, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)
-_B = _rng.integers(0, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)
+# Multiply-shift hashing: (a*x + b) mod 2**64 keeps its high 32 bits; a odd. Wrapping arithmetic, no modulus.
+_A = _rng.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _rng.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64)
+_SHIFT = np.uint64(32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +30,16 @@ class MinHash:
 
     @classmethod
     def of_hashes(cls, hashes: Iterable[int]) -> MinHash:
-        """The signature of a set of 64-bit hashes (word shingles), folded to 32 bits."""
-        values = np.fromiter(hashes, dtype=np.uint64)
-        return cls._of_hashes((values ^ (values >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
+        """The signature of a set of 64-bit hashes (word shingles)."""
+        return cls._of_hashes(np.fromiter(hashes, dtype=np.uint64))
 
     @classmethod
     def _of_hashes(cls, hashes: np.ndarray[tuple[int], np.dtype[np.uint64]]) -> MinHash:
         if hashes.size == 0:
             return cls()
-        permuted = (hashes[:, None] * _A + _B) % _MERSENNE
-        return cls(tuple(int(v) for v in permuted.min(axis=0)))
+        permuted = np.multiply(_A[:, None], hashes[None, :])  # in place from here: no temporaries
+        permuted += _B[:, None]
+        return cls(tuple((permuted.min(axis=1) >> _SHIFT).tolist()))  # the shift keeps the order
 
     def similarity(self, other: MinHash) -> float:
         """Estimated Jaccard similarity of the two sets; 0 when either is empty."""

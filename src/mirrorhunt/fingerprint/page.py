@@ -7,14 +7,18 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
+from mirrorhunt.fingerprint.background import Background, background
 from mirrorhunt.fingerprint.decode import decode_html
 from mirrorhunt.fingerprint.dom import asset_names, class_and_id_names, tag_paths
 from mirrorhunt.fingerprint.favicon import favicon_hash
 from mirrorhunt.fingerprint.indicators import Indicator, find_indicators
 from mirrorhunt.fingerprint.minhash import MinHash
 from mirrorhunt.fingerprint.nesting import cut_deep_nesting
-from mirrorhunt.fingerprint.text import own_hosts, page_host, shingles, site_name, words
+from mirrorhunt.fingerprint.refresh import frame_sources, meta_refresh
+from mirrorhunt.fingerprint.text import own_hosts, page_host, shingles, simhash, site_name, words
+from mirrorhunt.fingerprint.transport import certificate_identity, header_order, header_values, redirect_hosts
 from mirrorhunt.fingerprint.unwrap import unwrap
+from mirrorhunt.model import Hop
 
 MAX_HTML_BYTES = 2_000_000
 MAX_TITLE_CHARS = 200
@@ -41,6 +45,26 @@ class Fingerprint:
     truncated: bool
     unwrapped: bool = False
     """Markup hidden in a script literal or an ``iframe srcdoc`` was decoded into the page."""
+    simhash: int = 0
+    """64-bit simhash of the text shingles."""
+    rare: tuple[tuple[str, float], ...] = ()
+    """The page's tokens that are rare on the web, with their weight, rarest first (``Background.rare``)."""
+    refresh: str | None = None
+    """Where a ``<meta http-equiv=refresh>`` sends the visitor."""
+    frames: tuple[str, ...] = ()
+    """URLs of the page's frames and iframes (not fetched)."""
+    header_order: tuple[str, ...] = ()
+    header_values: frozenset[tuple[str, str]] = frozenset()
+    certificate_key: str | None = None
+    """SHA-256 of the TLS certificate's public key."""
+    certificate_names: frozenset[str] = frozenset()
+    redirect_hosts: tuple[str, ...] = ()
+    """The hosts the redirect chain to this page went through."""
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        """Words, class and id names, script and stylesheet names: what the background counts."""
+        return self.words | self.names | self.assets
 
 
 def _text(html: str | bytes, headers: Sequence[tuple[str, str]]) -> tuple[str, bool]:
@@ -60,8 +84,14 @@ def fingerprint(
     url: str,
     favicon: bytes | None = None,
     headers: Sequence[tuple[str, str]] = (),
+    certificate: bytes | None = None,
+    redirects: Sequence[Hop] = (),
+    rare_in: Background | None = None,
 ) -> Fingerprint:
     """Fingerprint a page fetched from ``url``: its first ``MAX_HTML_BYTES``, ``MAX_NESTING`` levels deep.
+
+    ``certificate`` is the server's DER certificate, ``redirects`` the chain that led to ``url``;
+    ``rare_in`` the background that says which tokens are rare (the one shipped with the package).
 
     Raises ``InvalidInput`` only when ``url`` is not an http(s) URL; any content is accepted.
     """
@@ -72,29 +102,42 @@ def fingerprint(
     if unwrapped:
         text, too_deep = cut_deep_nesting(text[:MAX_HTML_BYTES])
         truncated = truncated or too_deep
-    parser = LexborHTMLParser(text.encode("utf-8", "replace"))
+    encoded = text.encode("utf-8", "replace")
+    parser = LexborHTMLParser(encoded)
     title_node = parser.css_first("title")
     title = " ".join(title_node.text().split())[:MAX_TITLE_CHARS] if title_node else ""
     structure = MinHash.of(tag_paths(parser.root))
     names = frozenset(class_and_id_names(parser))
     assets = frozenset(asset_names(parser))
+    refresh, frames = meta_refresh(parser, url=url), frame_sources(parser, url=url)
     parser.strip_tags(_INVISIBLE)
     visible = parser.body or parser.root
     tokens = words(visible.text(separator=" "), hosts=hosts) if visible else []
     text_shingles = shingles(tokens)
+    key, certificate_names = certificate_identity(certificate)
+    words_found = frozenset(tokens)
     return Fingerprint(
         url=url,
         name_words=site_name(host),
         title=title,
         title_words=tuple(words(title, hosts=hosts)),
-        words=frozenset(tokens),
+        words=words_found,
         shingles=text_shingles,
         text_minhash=MinHash.of_hashes(text_shingles),
         structure=structure,
         names=names,
         assets=assets,
         favicon=favicon_hash(favicon) if favicon else None,
-        indicators=find_indicators(text),
+        indicators=find_indicators(encoded),
         truncated=truncated,
         unwrapped=unwrapped,
+        simhash=simhash(text_shingles),
+        rare=(rare_in or background()).rare(words_found | names | assets),
+        refresh=refresh,
+        frames=frames,
+        header_order=header_order(headers),
+        header_values=header_values(headers),
+        certificate_key=key,
+        certificate_names=certificate_names,
+        redirect_hosts=redirect_hosts(redirects),
     )

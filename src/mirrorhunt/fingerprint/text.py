@@ -111,3 +111,15 @@ def shingles(tokens: Sequence[str]) -> frozenset[int]:
     for offset in range(SHINGLE_WORDS):  # a polynomial hash of the words, wrapping modulo 2**64
         combined = combined * _MIX + ids[offset : offset + n]
     return frozenset(combined.tolist())
+
+
+_BITS = np.arange(64, dtype=np.uint64)
+
+
+def simhash(hashes: frozenset[int]) -> int:
+    """64-bit simhash of 64-bit shingle hashes: each bit set when most shingles have it; 0 if none."""
+    if not hashes:
+        return 0
+    values = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
+    ones = ((values[:, None] >> _BITS) & np.uint64(1)).sum(axis=0, dtype=np.int64)
+    return int(sum(1 << int(b) for b in np.flatnonzero(ones * 2 > len(hashes))))

@@ -1,6 +1,6 @@
 """④ Matching: a candidate's fingerprint against a case's references, to a verdict with its signals. Pure."""
 
 from mirrorhunt.match.index import ReferenceIndex
-from mirrorhunt.match.verdict import best_verdict, score
+from mirrorhunt.match.verdict import best_verdict, score, unrelated_verdict
 
-__all__ = ["ReferenceIndex", "best_verdict", "score"]
+__all__ = ["ReferenceIndex", "best_verdict", "score", "unrelated_verdict"]

@@ -1,5 +1,6 @@
 """Many references, one candidate: a shortlist from MinHash bands of the text and from exact identity keys
-(favicon hash, indicators), then the full comparison with the shortlisted references only.
+(favicon hash, indicators, TLS public key, a host named by a certificate or passed by a redirect),
+then the full comparison with the shortlisted references only.
 
 With 10,000 references a candidate costs a few dictionary look-ups and a handful of comparisons.
 """
@@ -7,6 +8,7 @@ With 10,000 references a candidate costs a few dictionary look-ups and a handful
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -30,7 +32,27 @@ def _identities(fp: Fingerprint) -> list[Hashable]:
     keys: list[Hashable] = list(fp.indicators)
     if fp.favicon is not None:
         keys.append(("favicon", fp.favicon))
+    if fp.certificate_key:
+        keys.append(("key", fp.certificate_key))
     return keys
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return ""
+
+
+def _reference_hosts(fp: Fingerprint) -> list[Hashable]:
+    """What a candidate related to this reference by transport would point at."""
+    return [("host", _host(fp.url)), *(("named", name) for name in fp.certificate_names)]
+
+
+def _candidate_hosts(fp: Fingerprint) -> list[Hashable]:
+    """The hosts this candidate points at: its certificate's names, its redirects, refresh and frames."""
+    pointed = {*fp.certificate_names, *fp.redirect_hosts, *map(_host, (fp.refresh or "", *fp.frames))}
+    return [*(("host", h) for h in pointed if h), ("named", _host(fp.url))]
 
 
 class ReferenceIndex:
@@ -53,13 +75,14 @@ class ReferenceIndex:
         self._references.append(reference)
         self._signatures.append(reference.text_minhash.values or _NO_TEXT)  # never shortlisted by text
         self._matrix = None
-        for key in (*_bands(reference), *_identities(reference)):
+        for key in (*_bands(reference), *_identities(reference), *_reference_hosts(reference)):
             self._keys.setdefault(key, []).append(number)
 
     def shortlist(self, candidate: Fingerprint) -> list[Fingerprint]:
         """The references worth a full comparison with ``candidate``."""
         by_text = {n for key in _bands(candidate) for n in self._keys.get(key, ())}
-        by_identity = {n for key in _identities(candidate) for n in self._keys.get(key, ())}
+        keys = (*_identities(candidate), *_candidate_hosts(candidate))
+        by_identity = {n for key in keys for n in self._keys.get(key, ())}
         if by_text:
             if self._matrix is None:
                 self._matrix = np.array(self._signatures, dtype=np.uint64)
@@ -71,6 +94,7 @@ class ReferenceIndex:
 
     def best_verdict(self, candidate: Fingerprint) -> Verdict | None:
         """The verdict against the shortlisted reference the candidate resembles most; None when no
-        reference shares enough text or any identifier to be worth comparing (the candidate is unrelated)."""
+        reference shares enough text, an identifier or a host to be worth comparing
+        (``unrelated_verdict``)."""
         verdicts = [score(reference, candidate) for reference in self.shortlist(candidate)]
         return max(verdicts, key=lambda v: v.score) if verdicts else None

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Set
+from urllib.parse import urlsplit
 
 from mirrorhunt.fingerprint import Fingerprint
 from mirrorhunt.fingerprint.indicators import describe
 from mirrorhunt.match.thresholds import MIN_SHARED_SHINGLES
 from mirrorhunt.model import Signal
 
-CONTENT, NAME, STRUCTURE, ASSETS, FAVICON, INDICATORS, TITLE = (
-    "content", "name", "structure", "assets", "favicon", "indicators", "title",
+CONTENT, NAME, STRUCTURE, ASSETS, FAVICON, INDICATORS, TITLE, DISTINCTIVE, TRANSPORT = (
+    "content", "name", "structure", "assets", "favicon", "indicators", "title", "distinctive", "transport",
 )  # fmt: skip
+CONTENT_HASH = "content-hash"
+"""The simhash: the same text as ``content``, summarised; listed apart so the shingles head a summary."""
 _LISTED = 3
 
 
@@ -152,3 +155,102 @@ def site_name(reference: Fingerprint, candidate: Fingerprint) -> Signal | None:
     return Signal(
         name="site_name", kind=NAME, value=0.0, explanation=f"does not show the reference's name {label!r}"
     )
+
+
+def rare_tokens(reference: Fingerprint, candidate: Fingerprint) -> Signal | None:
+    """Weighted share of the reference's rare tokens (words, class and asset names that few sites carry)
+    found in the candidate; None when the reference has none."""
+    if not reference.rare:
+        return None
+    total = sum(weight for _, weight in reference.rare)
+    seen = candidate.words, candidate.names, candidate.assets
+    shared = [(token, weight) for token, weight in reference.rare if any(token in group for group in seen)]
+    value = sum(weight for _, weight in shared) / total
+    listed = ", ".join(token for token, _ in shared[:_LISTED]) + (", …" if len(shared) > _LISTED else "")
+    return Signal(
+        name="rare_tokens",
+        kind=DISTINCTIVE,
+        value=value,
+        explanation=f"{_percent(value)} of the reference's rare tokens"
+        + f" ({len(shared)} of {len(reference.rare)}{f': {listed}' if shared else ''})",
+    )
+
+
+def text_simhash(reference: Fingerprint, candidate: Fingerprint) -> Signal | None:
+    """Bits in common of the text simhashes, rescaled so that unrelated text (half the bits) is 0."""
+    if not reference.simhash or not candidate.simhash:
+        return None
+    differ = (reference.simhash ^ candidate.simhash).bit_count()
+    return Signal(
+        name="text_simhash",
+        kind=CONTENT_HASH,
+        value=max(0.0, 1.0 - differ / 32),
+        explanation=f"text simhash: {differ} of 64 bits differ",
+    )
+
+
+def certificate(reference: Fingerprint, candidate: Fingerprint) -> Signal | None:
+    """The same TLS public key, or a certificate naming the other site; None unless one of them holds."""
+    if reference.certificate_key and reference.certificate_key == candidate.certificate_key:
+        return Signal(
+            name="certificate",
+            kind=TRANSPORT,
+            value=1.0,
+            explanation=f"same TLS public key (SHA-256 {reference.certificate_key[:16]}…)",
+        )
+    reference_host, candidate_host = _host(reference.url), _host(candidate.url)
+    named = (reference_host in candidate.certificate_names and reference_host) or (
+        candidate_host in reference.certificate_names and candidate_host
+    )
+    if named:
+        return Signal(
+            name="certificate",
+            kind=TRANSPORT,
+            value=1.0,
+            explanation=f"one TLS certificate names both sites ({named})",
+        )
+    return None
+
+
+def redirect_chain(reference: Fingerprint, candidate: Fingerprint) -> Signal | None:
+    """The candidate was reached through the reference's host, or sends its visitor there by a meta refresh
+    or a frame the reference page does not itself carry; None otherwise."""
+    host = _host(reference.url)
+    if host and host in candidate.redirect_hosts:
+        return Signal(
+            name="redirect_chain", kind=TRANSPORT, value=1.0, explanation=f"reached by a redirect from {host}"
+        )
+    copied = {reference.refresh, *reference.frames}  # markup copied from the reference proves nothing
+    sent = [u for u in (candidate.refresh, *candidate.frames) if u and _host(u) == host and u not in copied]
+    if host and sent:
+        how = "meta refresh" if sent[0] == candidate.refresh else "frame"
+        return Signal(
+            name="redirect_chain",
+            kind=TRANSPORT,
+            value=1.0,
+            explanation=f"{how} to the reference's site {sent[0]}",
+        )
+    return None
+
+
+def headers(reference: Fingerprint, candidate: Fingerprint) -> Signal | None:
+    """HTTP header order equal and stable header values shared; None when either side has no headers."""
+    if not reference.header_values or not candidate.header_values:
+        return None
+    value = _jaccard(reference.header_values, candidate.header_values)
+    order = (
+        "same header order" if reference.header_order == candidate.header_order else "header order differs"
+    )
+    return Signal(
+        name="headers",
+        kind=TRANSPORT,
+        value=value,
+        explanation=f"{_percent(value)} of the stable HTTP header values shared; {order}",
+    )
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return ""

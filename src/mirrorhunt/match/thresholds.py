@@ -27,6 +27,8 @@ WEIGHT_ASSETS = 0.4
 WEIGHT_TITLE = 0.3
 WEIGHT_FAVICON = 0.6
 WEIGHT_INDICATORS = 0.6
+WEIGHT_RARE = 0.4
+WEIGHT_TRANSPORT = 0.6  # same TLS public key, a certificate naming both sites, a redirect from the reference
 
 # Reference index: a candidate is compared in full only with references that share a band of the text
 # MinHash (64 bands of 2 rows: Jaccard 0.2 is shortlisted 94% of the time, 0.43, a mirror's least, all

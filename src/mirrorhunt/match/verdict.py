@@ -2,9 +2,11 @@
 
 ``mirror`` needs all of: text similarity of at least ``CONTENT_MIRROR`` (over at least
 ``MIN_SHARED_SHINGLES`` shared 3-grams); at least one independent kind agreeing (structure, assets
-or class names, favicon, indicators); and the candidate showing the reference's name when the
-reference shows it. ``review`` when the text is notably similar, or a favicon or an identifier is
-shared. Structure, assets and titles never lift a pair above ``unrelated`` on their own: the same
+or class names, favicon, indicators, TLS key, redirect); and the candidate showing the
+reference's name when the reference shows it. ``review`` when the text is notably similar, or a
+favicon, an identifier, a TLS key or a redirect is shared. Header values and the simhash only explain;
+rare tokens (mostly words of the text) add to the score but never corroborate the text.
+Structure, assets and titles never lift a pair above ``unrelated`` on their own: the same
 template carrying other words is another site.
 """
 
@@ -34,8 +36,10 @@ def _strength(found: dict[str, Signal], text: float) -> float:
         t.WEIGHT_STRUCTURE * _value(found, "page_structure") * text,
         t.WEIGHT_ASSETS * assets * text,
         t.WEIGHT_TITLE * _value(found, "title") * text,
+        t.WEIGHT_RARE * _value(found, "rare_tokens") * text,
         t.WEIGHT_FAVICON * _value(found, "favicon"),
         t.WEIGHT_INDICATORS * _value(found, "indicators"),
+        t.WEIGHT_TRANSPORT * max(_value(found, "certificate"), _value(found, "redirect_chain")),
     )
     missed = 1.0
     for chance in chances:
@@ -44,7 +48,9 @@ def _strength(found: dict[str, Signal], text: float) -> float:
 
 
 def _label(found: dict[str, Signal], text: float) -> VerdictLabel:
-    shared_identity = _value(found, "favicon") == 1.0 or _value(found, "indicators") == 1.0
+    shared_identity = any(
+        _value(found, name) == 1.0 for name in ("favicon", "indicators", "certificate", "redirect_chain")
+    )
     corroborated = (
         shared_identity
         or _value(found, "page_structure") >= t.STRUCTURE_AGREES
@@ -73,6 +79,11 @@ def score(reference: Fingerprint, candidate: Fingerprint) -> Verdict:
         compare.favicon,
         compare.indicators,
         compare.title,
+        compare.rare_tokens,
+        compare.text_simhash,
+        compare.certificate,
+        compare.redirect_chain,
+        compare.headers,
     )
     signals = tuple(s for compare_one in comparisons if (s := compare_one(reference, candidate)) is not None)
     found = {s.name: s for s in signals}
@@ -93,3 +104,21 @@ def best_verdict(references: Sequence[Fingerprint], candidate: Fingerprint) -> V
     if not references:
         raise InvalidInput("no reference page to compare with", hint="add a reference capture to the case")
     return max((score(reference, candidate) for reference in references), key=lambda v: v.score)
+
+
+def unrelated_verdict(candidate: Fingerprint) -> Verdict:
+    """The verdict for a candidate the reference index shortlisted against nothing."""
+    del candidate  # the verdict is the same for every such page; the parameter keeps call sites readable
+    return Verdict(
+        label="unrelated",
+        score=0.0,
+        signals=(
+            Signal(
+                name="reference_index",
+                kind=compare.CONTENT,
+                value=0.0,
+                explanation="shares no text, favicon, identifier, TLS key or redirect with any reference",
+            ),
+        ),
+        decided_by=DECIDED_BY,
+    )

@@ -63,3 +63,16 @@ _PIECES = ["<script>", "</script>", "document.write(", "atob(", '"', "'", "\\x3c
 def test_garbage_never_raises(html: str) -> None:
     out, found = unwrap(html)
     assert isinstance(out, str) and isinstance(found, bool)
+
+
+def test_a_variable_the_writer_names_is_unwrapped() -> None:
+    hidden = base64.b64encode(BODY.encode()).decode()
+    page = f'<script>var page = "{hidden}";\nvar other = 1;\ndocument.write(atob(page));</script>'
+    assert unwrap(page) == (BODY, True)
+
+
+def test_data_the_script_keeps_is_not_the_page() -> None:
+    """A framework's state (the article as JSON) beside code that sets innerHTML is not written content."""
+    state = '{"article": "' + BODY.replace('"', '\\"') * 3 + '"}'
+    page = f"<script>window.__STATE__ = {state}; el.innerHTML = '<b>' + n + '</b>';</script><p>shown</p>"
+    assert unwrap(page) == (page, False)

@@ -124,7 +124,12 @@ def test_explanations_read_as_sentences() -> None:
     )
     assert explanations["indicators"] == "same Google Analytics ID UA-4242424-1"
     assert explanations["site_name"] == "shows the reference's name 'salon lumiere'"
+    assert re.fullmatch(
+        r"\d+% of the reference's rare tokens \(\d+ of \d+: .+\)", explanations["rare_tokens"]
+    )
     assert {s.kind for s in verdict.signals} == {
+        "distinctive",
+        "content-hash",
         "content",
         "name",
         "structure",

@@ -2,7 +2,9 @@
 
 Pure functions on leaf hashes: ``hash_leaf`` turns an entry into its leaf hash, ``root_hash`` computes
 the Merkle Tree Hash of a list of leaf hashes, ``audit_path`` gives the proof that one leaf is in a
-tree, and ``root_from_audit_path`` recomputes the root a proof claims (RFC 9162, section 2.1.3.2).
+tree, and ``root_from_audit_path`` recomputes the root a proof claims (RFC 9162, section 2.1.3.2);
+``consistency_proof`` and ``verify_consistency`` show that one tree is a prefix of a later one
+(section 2.1.4): what proves a log never rewrote its history.
 """
 
 from __future__ import annotations
@@ -79,3 +81,57 @@ def verify_audit_path(
         return root_from_audit_path(index=index, tree_size=tree_size, leaf_hash=leaf_hash, path=path) == root
     except ValueError:
         return False
+
+
+def _subproof(first: int, leaf_hashes: Sequence[bytes], *, complete: bool) -> list[bytes]:
+    size = len(leaf_hashes)
+    if first == size:
+        return [] if complete else [root_hash(leaf_hashes)]
+    k = _split(size)
+    if first <= k:
+        return [*_subproof(first, leaf_hashes[:k], complete=complete), root_hash(leaf_hashes[k:])]
+    return [*_subproof(first - k, leaf_hashes[k:], complete=False), root_hash(leaf_hashes[:k])]
+
+
+def consistency_proof(first: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
+    """The proof that the tree of the first ``first`` leaves is a prefix of the tree of ``leaf_hashes``
+    (RFC 9162, section 2.1.4.1); empty when ``first`` is 0 or the whole tree."""
+    if not 0 <= first <= len(leaf_hashes):
+        raise ValueError(f"size {first} is outside a tree of size {len(leaf_hashes)}")
+    if first == 0:
+        return []
+    return _subproof(first, leaf_hashes, complete=True)
+
+
+def verify_consistency(
+    *, first_size: int, second_size: int, first_root: bytes, second_root: bytes, proof: Sequence[bytes]
+) -> bool:
+    """True if ``proof`` shows the tree (``first_size``, ``first_root``) is a prefix of the tree
+    (``second_size``, ``second_root``) (RFC 9162, section 2.1.4.2). The empty tree is a prefix of any."""
+    if not 0 <= first_size <= second_size:
+        return False
+    if first_size == 0:
+        return not proof
+    if first_size == second_size:
+        return not proof and first_root == second_root
+    path = list(proof)
+    if first_size & (first_size - 1) == 0:  # a power of two: the first tree is a node of the second
+        path.insert(0, first_root)
+    if not path:
+        return False
+    node, last = first_size - 1, second_size - 1
+    while node & 1:
+        node, last = node >> 1, last >> 1
+    first_hash = second_hash = path[0]
+    for sibling in path[1:]:
+        if last == 0:
+            return False
+        if node & 1 or node == last:
+            first_hash = hash_children(sibling, first_hash)
+            second_hash = hash_children(sibling, second_hash)
+            while not node & 1 and node != 0:
+                node, last = node >> 1, last >> 1
+        else:
+            second_hash = hash_children(second_hash, sibling)
+        node, last = node >> 1, last >> 1
+    return last == 0 and first_hash == first_root and second_hash == second_root

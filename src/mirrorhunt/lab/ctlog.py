@@ -1,7 +1,9 @@
 """The lab's Certificate Transparency log: RFC 6962 read API over HTTP, backed by a real Merkle tree.
 
 ``CtLog`` holds the entries and signs tree heads (ECDSA P-256 over SHA-256); ``CtServer`` serves
-``get-sth``, ``get-entries``, ``get-proof-by-hash`` and ``get-roots`` under ``/ct/v1/``.
+``get-sth``, ``get-sth-consistency``, ``get-entries``, ``get-proof-by-hash`` and ``get-roots`` under
+``/ct/v1/``, and the same tree as a tiled log (c2sp.org/static-ct-api, ``lab.cttiles``) under ``/tiles/``.
+``truncate`` and ``rewrite`` make the log misbehave on purpose (a rewind, a forked history).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from mirrorhunt import merkle
 from mirrorhunt.clock import Clock
+from mirrorhunt.lab.cttiles import add_tile_routes
 from mirrorhunt.lab.ports import listen_error
 from mirrorhunt.sources.ct_leaf import encode_certificate_chain, encode_merkle_tree_leaf
 
@@ -34,6 +37,7 @@ class LogEntry:
 
     leaf_input: bytes
     extra_data: bytes
+    chain: tuple[bytes, ...] = ()
 
 
 class BadRequest(Exception):
@@ -59,6 +63,12 @@ class CtLog:
         self.leaf_hashes: list[bytes] = []
         self._index_of: dict[bytes, int] = {}
         self._roots: dict[int, bytes] = {}
+        self.issuers: dict[bytes, bytes] = {}
+        """DER of every issuer seen, by SHA-256 fingerprint."""
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
 
     @property
     def public_key_pem(self) -> bytes:
@@ -77,31 +87,64 @@ class CtLog:
 
     def add(self, certificate: bytes, *, chain: Sequence[bytes]) -> int:
         """Log a DER certificate issued by ``chain`` (issuer first); returns its leaf index."""
-        leaf_input = encode_merkle_tree_leaf(timestamp_ms=_millis(self._clock), certificate=certificate)
-        leaf_hash = merkle.hash_leaf(leaf_input)
-        self.entries.append(LogEntry(leaf_input=leaf_input, extra_data=encode_certificate_chain(chain)))
-        self.leaf_hashes.append(leaf_hash)
-        self._index_of.setdefault(leaf_hash, len(self.leaf_hashes) - 1)
-        return len(self.leaf_hashes) - 1
+        index = len(self.leaf_hashes)
+        self.entries.append(self._entry(index, certificate, chain))
+        self.leaf_hashes.append(merkle.hash_leaf(self.entries[-1].leaf_input))
+        self._index_of.setdefault(self.leaf_hashes[-1], index)
+        return index
+
+    def _entry(self, index: int, certificate: bytes, chain: Sequence[bytes]) -> LogEntry:
+        for issuer in chain:
+            self.issuers[hashlib.sha256(issuer).digest()] = issuer
+        leaf_input = encode_merkle_tree_leaf(
+            timestamp_ms=_millis(self._clock), certificate=certificate, leaf_index=index
+        )
+        return LogEntry(leaf_input=leaf_input, extra_data=encode_certificate_chain(chain), chain=tuple(chain))
+
+    def truncate(self, tree_size: int) -> None:
+        """Forget every entry from ``tree_size`` on: the log rewinds (a misbehaving log, for tests)."""
+        del self.entries[tree_size:], self.leaf_hashes[tree_size:]
+        self._reindex()
+
+    def rewrite(self, index: int, certificate: bytes, *, chain: Sequence[bytes]) -> None:
+        """Put another certificate at ``index``: a forked history (a misbehaving log, for tests)."""
+        self.entries[index] = self._entry(index, certificate, chain)
+        self.leaf_hashes[index] = merkle.hash_leaf(self.entries[index].leaf_input)
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self._roots.clear()
+        self._index_of = {}
+        for i, leaf_hash in enumerate(self.leaf_hashes):
+            self._index_of.setdefault(leaf_hash, i)
 
     def root_hash(self, tree_size: int) -> bytes:
         if tree_size not in self._roots:
             self._roots[tree_size] = merkle.root_hash(self.leaf_hashes[:tree_size])
         return self._roots[tree_size]
 
+    def tree_head_signature(self, *, tree_size: int, timestamp: int) -> bytes:
+        """The ``digitally-signed TreeHeadSignature`` of the tree of ``tree_size`` at ``timestamp``."""
+        signed = struct.pack(">BBQQ", _V1, _TREE_HASH, timestamp, tree_size) + self.root_hash(tree_size)
+        signature = self._key.sign(signed, ec.ECDSA(hashes.SHA256()))
+        return struct.pack(">BBH", _SHA256, _ECDSA, len(signature)) + signature
+
     def signed_tree_head(self) -> dict[str, Any]:
         """The get-sth document for the current tree."""
         size, timestamp = len(self.leaf_hashes), _millis(self._clock)
-        root = self.root_hash(size)
-        signed = struct.pack(">BBQQ", _V1, _TREE_HASH, timestamp, size) + root
-        signature = self._key.sign(signed, ec.ECDSA(hashes.SHA256()))
-        digitally_signed = struct.pack(">BBH", _SHA256, _ECDSA, len(signature)) + signature
         return {
             "tree_size": size,
             "timestamp": timestamp,
-            "sha256_root_hash": _b64(root),
-            "tree_head_signature": _b64(digitally_signed),
+            "sha256_root_hash": _b64(self.root_hash(size)),
+            "tree_head_signature": _b64(self.tree_head_signature(tree_size=size, timestamp=timestamp)),
         }
+
+    def consistency(self, first: int, second: int) -> dict[str, Any]:
+        """The get-sth-consistency document between two tree sizes."""
+        if not 0 <= first <= second <= len(self.leaf_hashes):
+            raise BadRequest(f"sizes must satisfy 0 <= first <= second <= {len(self.leaf_hashes)}")
+        proof = merkle.consistency_proof(first, self.leaf_hashes[:second])
+        return {"consistency": [_b64(node) for node in proof]}
 
     def get_entries(self, start: int, end: int) -> dict[str, Any]:
         """Entries ``start..end`` inclusive, cut at the tree size and at ``max_entries``."""
@@ -151,6 +194,8 @@ class CtServer:
         app.router.add_get("/ct/v1/get-entries", self._get_entries)
         app.router.add_get("/ct/v1/get-proof-by-hash", self._get_proof_by_hash)
         app.router.add_get("/ct/v1/get-roots", self._get_roots)
+        app.router.add_get("/ct/v1/get-sth-consistency", self._get_sth_consistency)
+        add_tile_routes(app, log, prefix="/tiles")
         self._runner = web.AppRunner(app, access_log=None)
 
     async def start(self, *, host: str, port: int) -> None:
@@ -173,6 +218,14 @@ class CtServer:
         try:
             return web.json_response(
                 self.log.get_entries(_integer(request, "start"), _integer(request, "end"))
+            )
+        except BadRequest as exc:
+            return _error(400, str(exc))
+
+    async def _get_sth_consistency(self, request: web.Request) -> web.Response:
+        try:
+            return web.json_response(
+                self.log.consistency(_integer(request, "first"), _integer(request, "second"))
             )
         except BadRequest as exc:
             return _error(400, str(exc))

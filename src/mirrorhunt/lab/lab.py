@@ -172,6 +172,11 @@ class Lab:
         return f"http://{self.host}:{self._running().ct.port}/"
 
     @property
+    def ct_tiles_url(self) -> str:
+        """Monitoring prefix of the same CT log served as a tiled log (``…/checkpoint`` below it)."""
+        return f"{self.ct_url}tiles/"
+
+    @property
     def ct_public_key(self) -> bytes:
         """The CT log's public key, PEM (SubjectPublicKeyInfo)."""
         return self._running().ct.log.public_key_pem
@@ -348,6 +353,10 @@ class LabThread:
     @property
     def ct_url(self) -> str:
         return self.lab.ct_url
+
+    @property
+    def ct_tiles_url(self) -> str:
+        return self.lab.ct_tiles_url
 
     @property
     def ct_public_key(self) -> bytes:

@@ -1,6 +1,7 @@
 """Following a Certificate Transparency log (RFC 6962): the names of every certificate it logs.
 
-``CtFollower`` reads ``get-sth`` and ``get-entries`` of one log; ``follow_once`` reads the entries
+``CtFollower`` reads ``get-sth``, ``get-sth-consistency`` and ``get-entries`` of one log (rate limits
+are waited out, see ``cthttp``); ``follow_once`` reads the entries
 past a stored position and says where the next pass starts. The caller (the engine) stores the
 position. An entry that cannot be decoded is skipped with a logged reason and the position moves
 past it: it will never decode better, and stopping there would stop discovery for the whole log.
@@ -21,14 +22,14 @@ import aiohttp
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from mirrorhunt import merkle
 from mirrorhunt.errors import InvalidInput, InvalidName, SourceError
 from mirrorhunt.names import normalize_name
 from mirrorhunt.sources.ct_leaf import entry_certificate
+from mirrorhunt.sources.cthttp import fetch
+from mirrorhunt.sources.treehead import TreeHead, parse_get_sth
 
 log = logging.getLogger(__name__)
-
-MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-_RETRY_HINT = "the log is overloaded or rate-limiting: follow again later, or lower ct.batch_size"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,29 +75,54 @@ class CtFollower:
     """Reads one RFC 6962 log through a session the caller owns."""
 
     def __init__(
-        self, *, log_url: str, session: aiohttp.ClientSession, batch_size: int = 256, timeout: float = 30.0
+        self,
+        *,
+        log_url: str,
+        session: aiohttp.ClientSession,
+        batch_size: int = 256,
+        timeout: float = 30.0,
+        key: bytes | None = None,
+        max_wait: float = 120.0,
     ) -> None:
         if batch_size < 1:
             raise InvalidInput(f"CT batch size must be at least 1, not {batch_size}")
         self.log_url = log_url.rstrip("/") + "/"
+        self.url = self.log_url
         self._session = session
         self._batch_size = batch_size
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._timeout = timeout
+        self._key = key
+        self._max_wait = max_wait
 
     async def tree_size(self) -> int:
         """The size of the log's current signed tree head."""
-        document = await self._get("get-sth")
-        size = document.get("tree_size")
-        if (
-            not isinstance(size, int)
-            or isinstance(size, bool)
-            or size < 0
-            or not isinstance(document.get("timestamp"), int)
-            or not isinstance(document.get("sha256_root_hash"), str)
-            or not isinstance(document.get("tree_head_signature"), str)
-        ):
-            raise SourceError(f"CT log {self.log_url} answered get-sth with an unexpected document")
-        return size
+        return (await self.head()).size
+
+    async def head(self) -> TreeHead:
+        """The log's current signed tree head, its signature checked when the log's key is known."""
+        return parse_get_sth(await self._get("get-sth"), key_der=self._key, url=self.log_url)
+
+    async def consistent(self, old: TreeHead, new: TreeHead) -> bool:
+        """True if ``new`` extends ``old`` (checked with get-sth-consistency)."""
+        if old.size > new.size:
+            return False
+        if old.size in (0, new.size):
+            return old.size == 0 or old.root == new.root
+        document = await self._get("get-sth-consistency", first=old.size, second=new.size)
+        nodes = document.get("consistency")
+        if not isinstance(nodes, list) or not all(isinstance(node, str) for node in nodes):
+            raise SourceError(
+                f"CT log {self.log_url} answered get-sth-consistency with an unexpected document"
+            )
+        try:
+            proof = [base64.b64decode(node, validate=True) for node in nodes]
+        except binascii.Error as exc:
+            raise SourceError(
+                f"CT log {self.log_url} answered get-sth-consistency with invalid base64"
+            ) from exc
+        return merkle.verify_consistency(
+            first_size=old.size, second_size=new.size, first_root=old.root, second_root=new.root, proof=proof
+        )
 
     async def batch(self, start: int, end: int) -> tuple[list[CtEntry], int]:
         """One get-entries call for ``[start, end)``: the decoded entries and the index after the last
@@ -135,26 +161,17 @@ class CtFollower:
 
     async def _get(self, method: str, **params: int) -> dict[str, Any]:
         url = f"{self.log_url}ct/v1/{method}"
-        try:
-            async with self._session.get(url, params=params, timeout=self._timeout) as response:
-                if response.status == 429 or response.status >= 500:
-                    raise SourceError(
-                        f"CT log {self.log_url} answered {method} with HTTP {response.status}",
-                        hint=_RETRY_HINT,
-                    )
-                body = await _read_capped(response)
-                if response.status != 200:
-                    raise SourceError(
-                        f"CT log {self.log_url} refused {method} {params or ''}: HTTP {response.status} "
-                        f"{body[:200].decode('utf-8', 'replace')}",
-                        hint="check ct.logs: each must be the base URL of an RFC 6962 log",
-                    )
-                document = json.loads(body)
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        status, body = await fetch(
+            self._session, url, params=params, request_timeout=self._timeout, max_wait=self._max_wait
+        )
+        if status != 200:
             raise SourceError(
-                f"CT log {self.log_url} cannot be read ({method}): {str(exc) or type(exc).__name__}",
-                hint="check the URL in ct.logs and the network",
-            ) from exc
+                f"CT log {self.log_url} refused {method} {params or ''}: HTTP {status} "
+                f"{body[:200].decode('utf-8', 'replace')}",
+                hint="check ct.logs: each must be the base URL of an RFC 6962 log",
+            )
+        try:
+            document = json.loads(body)
         except ValueError as exc:
             raise SourceError(f"CT log {self.log_url} answered {method} with invalid JSON") from exc
         if not isinstance(document, dict):
@@ -199,12 +216,3 @@ def _base64(value: object) -> bytes:
         return base64.b64decode(value, validate=True)
     except binascii.Error as exc:
         raise SourceError("entry field is not base64") from exc
-
-
-async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
-    body = bytearray()
-    async for chunk in response.content.iter_chunked(64 * 1024):
-        body += chunk
-        if len(body) > MAX_RESPONSE_BYTES:
-            raise SourceError(f"CT log answer is larger than {MAX_RESPONSE_BYTES} bytes")
-    return bytes(body)

@@ -1,20 +1,30 @@
 """Permutations of a known name: the names its operator is likely to register next.
 
 Most likely first: the same label under popular TLDs, then affixes (``label-fr``, ``new-label``), then
-common typos of the label, then every other TLD, then bit flips and look-alike characters. Suffix
-changes follow ``tld_swap``, label changes ``typos``; affixes under popular TLDs need both.
-Typos work on the Unicode form of an IDN label; every name comes out in A-label form.
+common typos, dictionary words and glued suffixes, then every other TLD and second-level suffix, then
+bit flips, Cyrillic twins, dots inside the label and look-alike characters (one, then two). Every
+fuzzer of dnstwist is covered (a test checks the names). Suffix changes follow ``tld_swap``, label
+changes ``typos``; a change of both needs both. Typos work on the Unicode form of an IDN label; every
+name comes out in A-label form.
 """
 
 from __future__ import annotations
 
-import string
+import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from mirrorhunt.errors import InvalidInput, InvalidName
-from mirrorhunt.names import is_public_suffix, normalize_name, split_registrable, top_level_domains
+from mirrorhunt.names import (
+    is_public_suffix,
+    normalize_name,
+    public_suffix,
+    split_registrable,
+    top_level_domains,
+)
+from mirrorhunt.sources import fuzzers
+from mirrorhunt.sources.glyphs import ASCII_ONLY_SUFFIXES
 
 POPULAR_TLDS = (
     "com", "net", "org", "gg", "to", "cc", "io", "co", "me", "xyz", "su", "la", "ws", "is", "site",
@@ -41,17 +51,11 @@ AFFIXES = (
 _AFFIX_TLDS = 8
 """Affixes are also tried under this many of the most popular TLDs (``label-fr.net``)."""
 
-_KEYBOARDS = (
-    ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"),
-    ("1234567890", "azertyuiop", "qsdfghjklm", "wxcvbn"),
-)
-_VOWELS = "aeiouy"
-_LDH = frozenset(string.ascii_lowercase + string.digits + "-")
-_LOOK_ALIKES = (
-    ("o", "0"), ("0", "o"), ("l", "1"), ("1", "l"), ("i", "1"), ("i", "l"), ("l", "i"), ("m", "rn"),
-    ("rn", "m"), ("w", "vv"), ("vv", "w"), ("d", "cl"), ("cl", "d"), ("m", "nn"), ("nn", "m"),
-    ("s", "5"), ("5", "s"), ("e", "3"), ("3", "e"), ("a", "4"), ("b", "8"), ("g", "9"), ("q", "g"),
+DICTIONARY = (
+    "new", "chat", "app", "official", "online", "live", "web", "site", "mirror", "vip", "secure",
+    "login", "access", "forum", "club", "free", "fr", "info", "net", "tv",
 )  # fmt: skip
+"""Words joined to the label by the dictionary fuzzer (``words`` replaces them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +67,19 @@ class Permutation:
     detail: str
 
 
-_Variant = tuple[str, str]
-"""A changed label and how it was changed, in words."""
-
-
 def permutations(
     name: str,
     *,
     tlds: Sequence[str] | None = None,
     tld_swap: bool = True,
     typos: bool = True,
+    words: Sequence[str] = DICTIONARY,
 ) -> list[Permutation]:
     """Names near ``name``, most likely first, each once, never ``name`` itself or a public suffix.
 
     ``tlds`` replaces the suffixes tried by the TLD swap (default: every ICANN TLD and common
-    second-level suffixes such as ``co.uk``); raises ``InvalidName`` or ``InvalidInput``.
+    second-level suffixes such as ``co.uk``); ``words`` those of the dictionary fuzzer. Raises
+    ``InvalidName`` or ``InvalidInput``.
     """
     given = normalize_name(name)
     label, suffix = split_registrable(given)
@@ -88,7 +90,7 @@ def permutations(
     swaps = _swap_suffixes(tlds, suffix) if tld_swap else []
     popular = sorted((s for s in swaps if s in ranked), key=ranked.index)
     others = [s for s in swaps if s not in ranked]
-    shaped = [*_affixes(text, tld), *_ascii_fold(text)] if typos else []
+    shaped = [*_affixes(text, tld), *(("ascii-fold", v) for v in fuzzers.ascii_fold(text))] if typos else []
 
     found = _Found(exclude={given, base})
     found.under_suffixes(label, popular, base=base)
@@ -98,11 +100,56 @@ def permutations(
         for fuzzer, (variant, how) in shaped:
             found.add(f"{variant}.{swapped}", fuzzer, f"{base}: {how}, with .{swapped}")
     if typos:
-        found.label_typos(text, suffix, _LIKELY_TYPOS, base=base)
+        found.label_typos(text, suffix, _likely_typos(words), base=base)
+        for variant, how in _various(text, suffix, subdomain=given[: -len(base)].rstrip(".")):
+            if tld_swap or variant.endswith(f".{suffix}"):
+                found.add(variant, "various", f"{base}: {how}")
     found.under_suffixes(label, others, base=base)
     if typos:
-        found.label_typos(text, suffix, _UNLIKELY_TYPOS, base=base)
+        once, twice = fuzzers.homoglyph(ascii_only=suffix in ASCII_ONLY_SUFFIXES)
+        found.label_typos(text, suffix, (*_UNLIKELY_TYPOS, ("homoglyph", once)), base=base)
+        found.label_typos(text, suffix, (("homoglyph", twice),), base=base)
     return found.permutations
+
+
+_Fuzzers = Sequence[tuple[str, fuzzers.Fuzzer]]
+
+
+def _likely_typos(words: Sequence[str]) -> _Fuzzers:
+    return (
+        ("omission", fuzzers.omission),
+        ("transposition", fuzzers.transposition),
+        ("repetition", fuzzers.repetition),
+        ("replacement", fuzzers.replacement),
+        ("hyphenation", fuzzers.hyphenation),
+        ("vowel-swap", fuzzers.vowel_swap),
+        ("insertion", fuzzers.insertion),
+        ("addition", fuzzers.addition),
+        ("plural", fuzzers.plural),
+        ("dictionary", fuzzers.dictionary(words)),
+    )
+
+
+_UNLIKELY_TYPOS: _Fuzzers = (
+    ("bitsquatting", fuzzers.bitsquatting),
+    ("cyrillic", fuzzers.cyrillic),
+    ("subdomain", fuzzers.subdomain),
+)
+
+
+def _various(text: str, suffix: str, *, subdomain: str) -> Iterator[fuzzers.Variant]:
+    """Whole names: the suffix glued to the label, and a given subdomain glued to it."""
+    tld = suffix.rsplit(".", 1)[-1]
+    glued = suffix.replace(".", "")
+    if "." in suffix:
+        yield f"{text}.{tld}", f"under .{tld} alone"
+    yield f"{text}{suffix}", f"suffix glued to the label, under .{tld}"
+    yield f"{text}{glued}.{suffix}", "suffix glued to the label"
+    yield f"{text}-{glued}.com", "suffix joined to the label, under .com"
+    yield f"{text}{glued}.com", "suffix glued to the label, under .com"
+    if subdomain:
+        yield f"{subdomain.replace('.', '')}{text}.{suffix}", f"subdomain {subdomain!r} glued to the label"
+        yield f"{subdomain.replace('.', '-')}-{text}.{suffix}", f"subdomain {subdomain!r} joined to the label"
 
 
 class _Found:
@@ -122,33 +169,61 @@ class _Found:
         for suffix in suffixes:
             self.add(f"{label}.{suffix}", "tld-swap", f"{base} with .{suffix}")
 
-    def label_typos(self, text: str, suffix: str, fuzzers: Sequence[_Fuzzer], *, base: str) -> None:
-        for fuzzer, produce in fuzzers:
+    def label_typos(self, text: str, suffix: str, chosen: _Fuzzers, *, base: str) -> None:
+        for fuzzer, produce in chosen:
             for variant, how in produce(text):
-                self.add(f"{variant}.{suffix}", fuzzer, f"{base}: {how}")
+                name = f"{variant}.{suffix}"
+                if "." in variant and public_suffix(name) != suffix:
+                    continue  # a.co.gg from aco.gg: a dot made another suffix (co.gg), not a typo
+                self.add(name, fuzzer, f"{base}: {how}")
 
 
 def _valid_name(text: str) -> str | None:
-    try:
-        name = normalize_name(text)
-    except InvalidName:
-        return None
-    if any(_reserved(label) for label in name.split(".")) or is_public_suffix(name):
+    labels: list[str] = []
+    for label in text.split("."):
+        encoded = _a_label(label)
+        if encoded is None:
+            return None
+        labels.append(encoded)
+    name = ".".join(labels)
+    if len(name) > 253 or labels[-1].isdigit() or is_public_suffix(name):
         return None
     return name
 
 
-def _reserved(label: str) -> bool:
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def _a_label(label: str) -> str | None:
+    """The A-label of a label, or None if it is not valid in a host name.
+
+    Labels that are already in normalised form (lower case, NFKC) skip nameprep, which is the cost
+    of making tens of thousands of look-alike names; the Punycode is the same.
+    """
+    if label.isascii():
+        label = label.lower()
+        if not _LABEL.fullmatch(label) or (label[2:4] == "--" and not _well_formed_a_label(label)):
+            return None
+        return label
+    try:
+        if label == label.casefold() and unicodedata.is_normalized("NFKC", label):
+            encoded = "xn--" + label.encode("punycode").decode("ascii")
+        else:
+            encoded = label.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    return encoded if _LABEL.fullmatch(encoded) else None
+
+
+def _well_formed_a_label(label: str) -> bool:
     """Hyphens in the third and fourth places are kept for A-labels, and only well-formed ones."""
-    if label[2:4] != "--":
-        return False
     if not label.startswith("xn--"):
-        return True
+        return False
     try:
         label.encode("ascii").decode("idna")
     except UnicodeError:
-        return True
-    return False
+        return False
+    return True
 
 
 def _unicode_label(label: str) -> str:
@@ -180,126 +255,9 @@ def _suffix(text: str) -> str:
     return suffix
 
 
-def _affixes(text: str, tld: str) -> Iterator[tuple[str, _Variant]]:
+def _affixes(text: str, tld: str) -> Iterator[tuple[str, fuzzers.Variant]]:
     for template in AFFIXES:
         if "{tld}" in template and not tld.isalpha():
             continue
         affix = template.replace("{label}", "").replace("{tld}", tld)
         yield "affix", (template.format(label=text, tld=tld), f"affix {affix!r}")
-
-
-def _ascii_fold(text: str) -> Iterator[tuple[str, _Variant]]:
-    folded = "".join(_fold(char) for char in text)
-    if folded != text:
-        yield "ascii-fold", (folded, "accents removed")
-
-
-def _fold(char: str) -> str:
-    base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii").lower()
-    return base if base and all(c in _LDH for c in base) else char
-
-
-def _keyboard_neighbours() -> dict[str, str]:
-    """Keys next to each key on QWERTY and AZERTY keyboards (rows are staggered to the right)."""
-    neighbours: dict[str, str] = {}
-    for rows in _KEYBOARDS:
-        for r, row in enumerate(rows):
-            for i, key in enumerate(row):
-                near = [row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)]
-                if r > 0:
-                    near += [rows[r - 1][j] for j in (i, i + 1) if j < len(rows[r - 1])]
-                if r + 1 < len(rows):
-                    near += [rows[r + 1][j] for j in (i - 1, i) if 0 <= j < len(rows[r + 1])]
-                known = neighbours.get(key, "")
-                neighbours[key] = known + "".join(c for c in dict.fromkeys(near) if c not in known)
-    return neighbours
-
-
-_NEIGHBOURS = _keyboard_neighbours()
-
-
-def _omission(text: str) -> Iterator[_Variant]:
-    for i, char in enumerate(text):
-        yield text[:i] + text[i + 1 :], f"left out {char!r} at {i + 1}"
-
-
-def _transposition(text: str) -> Iterator[_Variant]:
-    for i in range(len(text) - 1):
-        first, second = text[i], text[i + 1]
-        if first != second:
-            yield text[:i] + second + first + text[i + 2 :], f"swapped {first!r} and {second!r} at {i + 1}"
-
-
-def _repetition(text: str) -> Iterator[_Variant]:
-    for i, char in enumerate(text):
-        if char != "-":
-            yield text[:i] + char + text[i:], f"doubled {char!r} at {i + 1}"
-
-
-def _replacement(text: str) -> Iterator[_Variant]:
-    for i, char in enumerate(text):
-        for near in _NEIGHBOURS.get(char, ""):
-            yield text[:i] + near + text[i + 1 :], f"{char!r} at {i + 1} typed as its neighbour {near!r}"
-
-
-def _hyphenation(text: str) -> Iterator[_Variant]:
-    for i in range(1, len(text)):
-        if "-" not in (text[i - 1], text[i]):
-            yield text[:i] + "-" + text[i:], f"hyphen after {text[:i]!r}"
-
-
-def _vowel_swap(text: str) -> Iterator[_Variant]:
-    for i, char in enumerate(text):
-        if char in _VOWELS:
-            for vowel in _VOWELS.replace(char, ""):
-                yield text[:i] + vowel + text[i + 1 :], f"{char!r} at {i + 1} as {vowel!r}"
-
-
-def _insertion(text: str) -> Iterator[_Variant]:
-    for i, char in enumerate(text):
-        for near in _NEIGHBOURS.get(char, ""):
-            yield text[:i] + near + text[i:], f"{near!r} typed before {char!r} at {i + 1}"
-            yield text[: i + 1] + near + text[i + 1 :], f"{near!r} typed after {char!r} at {i + 1}"
-
-
-def _addition(text: str) -> Iterator[_Variant]:
-    for char in string.ascii_lowercase + string.digits:
-        yield text + char, f"{char!r} appended"
-
-
-def _bitsquatting(text: str) -> Iterator[_Variant]:
-    for i, char in enumerate(text):
-        for bit in range(8):
-            flipped = chr(ord(char) ^ (1 << bit))
-            if flipped in _LDH:
-                yield (
-                    text[:i] + flipped + text[i + 1 :],
-                    f"{char!r} at {i + 1} with one bit flipped: {flipped!r}",
-                )
-
-
-def _homoglyph(text: str) -> Iterator[_Variant]:
-    for original, look_alike in _LOOK_ALIKES:
-        start = text.find(original)
-        while start >= 0:
-            changed = text[:start] + look_alike + text[start + len(original) :]
-            yield changed, f"{original!r} at {start + 1} as look-alike {look_alike!r}"
-            start = text.find(original, start + 1)
-    for i, char in enumerate(text):
-        if (folded := _fold(char)) != char:
-            yield text[:i] + folded + text[i + 1 :], f"{char!r} at {i + 1} as look-alike {folded!r}"
-
-
-_Fuzzer = tuple[str, Callable[[str], Iterator[_Variant]]]
-
-_LIKELY_TYPOS: tuple[_Fuzzer, ...] = (
-    ("omission", _omission),
-    ("transposition", _transposition),
-    ("repetition", _repetition),
-    ("replacement", _replacement),
-    ("hyphenation", _hyphenation),
-    ("vowel-swap", _vowel_swap),
-    ("insertion", _insertion),
-    ("addition", _addition),
-)
-_UNLIKELY_TYPOS: tuple[_Fuzzer, ...] = (("bitsquatting", _bitsquatting), ("homoglyph", _homoglyph))

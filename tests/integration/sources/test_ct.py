@@ -165,7 +165,7 @@ async def small_log() -> AsyncIterator[StartLog]:
             document = {
                 "tree_size": len(entries),
                 "timestamp": 1,
-                "sha256_root_hash": "AA==",
+                "sha256_root_hash": base64.b64encode(bytes(32)).decode(),
                 "tree_head_signature": "AA==",
             }
             return sth(request) if sth else web.json_response(document, status=status)
@@ -218,7 +218,7 @@ async def test_an_overloaded_log_is_a_source_error_with_a_hint(
 ) -> None:
     url = await small_log([leaf_entry(certificate(common_name="x.example"))], status=status)
     with pytest.raises(SourceError) as caught:
-        await follow_once(CtFollower(log_url=url, session=session), position=0, limit=10)
+        await follow_once(CtFollower(log_url=url, session=session, max_wait=0), position=0, limit=10)
     assert f"HTTP {status}" in caught.value.message
     assert caught.value.hint is not None and "later" in caught.value.hint
 

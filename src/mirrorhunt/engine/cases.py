@@ -10,7 +10,8 @@ from pathlib import Path
 from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import Settings
 from mirrorhunt.errors import InvalidInput, InvalidName, ProbeError
-from mirrorhunt.model import Candidate, Case, Reference
+from mirrorhunt.evidence import EvidenceFolder
+from mirrorhunt.model import Candidate, Capture, Case, Reference
 from mirrorhunt.names import host_of, is_public_suffix, normalize_name
 from mirrorhunt.probe import Prober
 from mirrorhunt.store import Store
@@ -33,7 +34,11 @@ async def open_case(
     expires: date | None = None,
     clock: Clock | None = None,
 ) -> Case:
-    """Create a case with its reference page: from a file, or captured once from the live URL."""
+    """Create a case with its reference page: from a file, or captured once from the live URL.
+
+    A live capture is kept as evidence like a scan's: its WARC in the evidence folder, referenced by a
+    capture of the case under the reference's name (``mirrorhunt evidence export NAME --case CASE``).
+    """
     clock = clock or SystemClock()
     if not _CASE_NAME.match(name):
         raise InvalidInput(
@@ -51,6 +56,7 @@ async def open_case(
         created_at=clock.now(),
     )
     icon = _read(favicon, what="favicon") if favicon else None
+    capture: Capture | None = None
     if reference is not None:
         html = _read(reference, what="reference page").decode("utf-8", "replace")
         ref = Reference(
@@ -62,29 +68,30 @@ async def open_case(
             captured_at=clock.now(),
         )
     else:
-        ref = await _capture_reference(case, settings=settings, favicon=icon, clock=clock)
+        capture = await _capture_live(case, settings=settings, clock=clock)
+        ref = Reference(
+            case=name,
+            url=capture.url or url,
+            html=capture.body.decode("utf-8", "replace"),
+            favicon=icon or capture.favicon,
+            source="live",
+            captured_at=capture.started_at,
+        )
     store.add_case(case, references=[ref])
+    if capture is not None:
+        store.add_capture(name, capture)
     return case
 
 
-async def _capture_reference(
-    case: Case, *, settings: Settings, favicon: bytes | None, clock: Clock
-) -> Reference:
-    async with Prober(settings, clock=clock) as prober:
+async def _capture_live(case: Case, *, settings: Settings, clock: Clock) -> Capture:
+    async with Prober(settings, clock=clock, evidence=EvidenceFolder.from_settings(settings)) as prober:
         capture = await prober.capture(case.url)
     if not capture.fetched or not capture.body:
         raise ProbeError(
             f"could not capture the reference page {case.url}: {capture.error or 'empty page'}",
             hint="save the page and give it with --reference FILE.html",
         )
-    return Reference(
-        case=case.name,
-        url=capture.url or case.url,
-        html=capture.body.decode("utf-8", "replace"),
-        favicon=favicon or capture.favicon,
-        source="live",
-        captured_at=capture.started_at,
-    )
+    return capture
 
 
 def submit_tip(*, store: Store, case: str, name: str, detail: str = "", clock: Clock | None = None) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 from mirrorhunt.clock import Clock
 from mirrorhunt.config import Settings
-from mirrorhunt.engine.probe_record import capture_record, dns_record, invalid_record
+from mirrorhunt.engine.probe_record import capture_record, dns_record
 from mirrorhunt.errors import InvalidInput
 from mirrorhunt.names import host_of
 from mirrorhunt.probe import Prober, Resolver
@@ -43,12 +43,12 @@ async def probe_names(
     limit = concurrency if concurrency is not None else default
     if limit < 1:
         raise InvalidInput(f"concurrency must be at least 1, not {limit}")
-    names = _batches(_names(lines))
     async with Resolver.from_settings(settings) as resolver:
         if dns_only:
-            async for record in _bounded(names, lambda line: _resolve(resolver, line), limit=limit):
-                yield record
+            async for result in resolver.sweep(_batches(map(_host, _names(lines))), limit=limit):
+                yield dns_record(result)
             return
+        names = _batches(_names(lines))
         async with Prober(settings, clock=clock, resolver=resolver) as prober:
             async for record in _bounded(names, lambda line: _capture(prober, line), limit=limit):
                 yield record
@@ -66,12 +66,14 @@ async def _batches(names: Iterator[str]) -> AsyncIterator[list[str]]:
         yield batch
 
 
-async def _resolve(resolver: Resolver, line: str) -> Record:
+def _host(line: str) -> str:
+    """The name to resolve for a line: the host of a URL, else the line (checked by the resolver)."""
+    if "://" not in line:
+        return line
     try:
-        name = host_of(line) if "://" in line else line
-        return dns_record(await resolver.resolve(name))
-    except InvalidInput as exc:
-        return invalid_record(line, exc.message)
+        return host_of(line)
+    except InvalidInput:
+        return line
 
 
 async def _capture(prober: Prober, line: str) -> Record:

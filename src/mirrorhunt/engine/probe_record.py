@@ -32,11 +32,6 @@ def dns_record(result: DnsResult) -> dict[str, Any]:
     }
 
 
-def invalid_record(line: str, reason: str) -> dict[str, Any]:
-    """The line for input that is not a name: ``"dns": "error"`` and the reason."""
-    return {"name": line, "dns": "error", "addresses": [], "cnames": [], "wildcard": False, "error": reason}
-
-
 def capture_record(capture: Capture) -> dict[str, Any]:
     """The DNS fields, then status, final URL, redirects, certificate and fingerprint summaries."""
     return {

@@ -13,8 +13,8 @@ from typing import Any
 
 from mirrorhunt.errors import InvalidInput, NotFound
 from mirrorhunt.evidence.folder import SUFFIX, EvidenceFolder
-from mirrorhunt.model import Capture
-from mirrorhunt.names import normalize_name
+from mirrorhunt.model import Candidate, Capture, Reference
+from mirrorhunt.names import host_of, normalize_name
 from mirrorhunt.store import Store
 
 SUMMARY = "summary.json"
@@ -38,11 +38,18 @@ def export_bundle(
 ) -> Bundle:
     """Write the bundle of ``name`` (in ``case``, or the one case that has it) into the new folder ``out``.
 
+    ``name`` is a candidate, or the name of a reference captured live when the case was opened.
     Every WARC is checked against the SHA-256 recorded in the database before it is copied.
     """
     name = normalize_name(name)
     case = case if case is not None else _only_case(store, name)
-    candidate = store.get_candidate(case, name)
+    references = _references_named(store, case, name)
+    try:
+        candidate: Candidate | None = store.get_candidate(case, name)
+    except NotFound:
+        if not references:
+            raise
+        candidate = None
     captures = [
         capture for capture in store.captures(case, name) if capture.warc_path and capture.warc_sha256
     ]
@@ -63,12 +70,18 @@ def export_bundle(
     summary: dict[str, Any] = {
         "name": name,
         "case": case,
-        "candidate": {
+        "candidate": None
+        if candidate is None
+        else {
             "source": candidate.source,
             "detail": candidate.detail,
             "found_at": candidate.found_at.isoformat(),
             "state": candidate.state,
         },
+        "references": [
+            {"url": ref.url, "source": ref.source, "captured_at": ref.captured_at.isoformat()}
+            for ref in references
+        ],
         "verdict": None
         if verdict is None
         else {
@@ -95,8 +108,24 @@ def export_bundle(
     )
 
 
+def _references_named(store: Store, case: str, name: str) -> list[Reference]:
+    """The case's references captured from ``name``: the case's URL, or where it led."""
+    case_host = host_of(store.get_case(case).url)
+    return [ref for ref in store.references(case) if name in (case_host, _host(ref.url))]
+
+
+def _host(url: str) -> str | None:
+    try:
+        return host_of(url)
+    except InvalidInput:
+        return None
+
+
 def _only_case(store: Store, name: str) -> str:
     cases = sorted({candidate.case for candidate in store.candidates() if candidate.name == name})
+    cases = cases or sorted(
+        case.name for case in store.list_cases() if _references_named(store, case.name, name)
+    )
     if not cases:
         raise NotFound(f"{name!r} is not a candidate of any case", hint="`mirrorhunt candidates` lists them")
     if len(cases) > 1:

@@ -14,20 +14,22 @@ several times faster than c-ares through aiodns and ten times faster than dnspyt
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import secrets
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
 import dns.resolver
 
 from mirrorhunt.config import Settings
-from mirrorhunt.errors import ConfigError, InvalidInput
+from mirrorhunt.errors import ConfigError, InvalidInput, InvalidName
 from mirrorhunt.model import DnsOutcome, DnsResult
 from mirrorhunt.names import normalize_name
-from mirrorhunt.probe import dnswire
-from mirrorhunt.probe.dnsclient import ExchangeError, UdpChannel, ask_tcp, describe
+from mirrorhunt.probe import dnsclient, dnswire
+from mirrorhunt.probe.dnsclient import MAX_IN_FLIGHT, ExchangeError, UdpChannel, ask_tcp, describe
 
 MAX_CNAME_HOPS = 8
 WILDCARD_CACHE_SIZE = 100_000
@@ -143,6 +145,90 @@ class Resolver:
             return DnsResult(name=normal, outcome="error", error=second.error)
         return DnsResult(name=normal, outcome="nxdomain", error=_NO_ADDRESS)
 
+    async def sweep(self, batches: AsyncIterator[list[str]], *, limit: int) -> AsyncIterator[DnsResult]:
+        """``resolve`` for every name of ``batches``, at most ``limit`` in flight, in completion order.
+
+        A malformed name gives an ``error`` result named as given. Fast path for sweeps of mostly
+        non-existent names: the first A query of each name is sent round-robin to the resolvers with
+        no task of its own, and a clean NXDOMAIN ends there; any other reply, a timeout or a failure
+        hands the name to ``resolve`` (asked again from the start, with its retries across resolvers).
+        """
+        limit = max(1, min(limit, MAX_IN_FLIGHT * len(self._servers)))
+        A = dnswire.TYPES["A"]
+        done: deque[DnsResult] = deque()
+        wake = asyncio.Event()
+        in_flight = 0
+        tasks: set[asyncio.Task[DnsResult]] = set()
+
+        def finish(result: DnsResult) -> None:
+            nonlocal in_flight
+            in_flight -= 1
+            done.append(result)
+            wake.set()
+
+        def slow(name: str) -> None:
+            task = asyncio.ensure_future(self.resolve(name))
+            tasks.add(task)
+            task.add_done_callback(functools.partial(ended, name))
+
+        def ended(name: str, task: asyncio.Task[DnsResult]) -> None:
+            tasks.discard(task)
+            finish(_result_of(task, name))
+
+        def fast(name: str, question: bytes) -> dnsclient.OnReply:
+            def on_reply(wire: bytes | None) -> None:
+                if closed:
+                    return
+                if (
+                    wire is not None
+                    and dnswire.answers_question(wire, question)
+                    and wire[3] & 0x0F == dnswire.NXDOMAIN
+                    and wire[6:8] == b"\x00\x00"
+                    and not wire[2] & 0x02
+                ):
+                    finish(DnsResult(name=name, outcome="nxdomain"))
+                else:
+                    slow(name)
+
+            return on_reply
+
+        waiting: deque[str] = deque()
+        exhausted = closed = False
+        turn = 0
+        try:
+            while True:
+                while in_flight < limit and len(done) < limit:
+                    if not waiting and not exhausted:
+                        batch = await anext(batches, None)
+                        exhausted = batch is None
+                        waiting.extend(batch or ())
+                    if not waiting:
+                        break
+                    line = waiting.popleft()
+                    try:
+                        name = normalize_name(line)
+                    except InvalidName as exc:
+                        done.append(DnsResult(name=line, outcome="error", error=exc.message))
+                        continue
+                    in_flight += 1
+                    channels = self._channels_now()
+                    channel = channels[turn % len(channels)]
+                    turn += 1
+                    question = dnswire.question(name, A)
+                    channel.submit(question, within=self._timeout, on_reply=fast(name, question))
+                while done:
+                    yield done.popleft()
+                if in_flight == 0 and exhausted and not waiting:
+                    return
+                if not done and (in_flight >= limit or (exhausted and not waiting)):
+                    wake.clear()  # nothing to hand out and no room or nothing to send: wait for a reply
+                    await wake.wait()
+        finally:
+            closed = True
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
     async def lookup(self, name: str, *, rdtype: str) -> Lookup:
         """The records of type ``rdtype`` (A, AAAA, NS, MX, CNAME) of ``name``; raises ``InvalidInput``."""
         number = dnswire.TYPES.get(rdtype.upper())
@@ -238,6 +324,14 @@ class Resolver:
                 break
             found.extend(answer.records)
         return frozenset(found)
+
+
+def _result_of(task: asyncio.Task[DnsResult], name: str) -> DnsResult:
+    """The task's result; a failure inside ``resolve`` becomes an ``error`` result, never a crash."""
+    failure = None if task.cancelled() else task.exception()
+    if task.cancelled() or failure is not None:
+        return DnsResult(name=name, outcome="error", error=f"lookup failed: {failure or 'cancelled'}")
+    return task.result()
 
 
 def _follow(

@@ -3,6 +3,9 @@
 A reply is matched to its query by id and by its question section; replies from other sources never
 reach the socket (it is connected). The socket closes itself after a second without queries, so an
 idle resolver holds no file descriptor; ``close`` ends it at once.
+
+``ask`` awaits one reply; ``submit`` sends and hands the reply to a callback, with no task, future or
+timer per query (expiry is one sweep for all): the fast path of a sweep of mostly non-existent names.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import contextlib
 import random
 import socket
 import struct
+from collections.abc import Callable
 
 from mirrorhunt.probe import dnswire
 
@@ -20,6 +24,8 @@ MAX_IN_FLIGHT = 200
 """Queries in flight per server; more wait their turn. A burst beyond what the server's receive buffer
 holds (~200 queries with Linux defaults) is dropped by its kernel and costs a timeout each."""
 _ids = random.SystemRandom()
+OnReply = Callable[[bytes | None], None]
+"""Gets the raw reply, or None when there was none in time or the socket failed."""
 
 
 class ExchangeError(Exception):
@@ -34,6 +40,9 @@ class UdpChannel:
         self.where = describe(server)
         self._loop = loop
         self._pending: dict[int, tuple[bytes, asyncio.Future[bytes]]] = {}
+        self._submitted: dict[int, tuple[float, OnReply]] = {}
+        """Query id -> (deadline, callback), oldest first."""
+        self._expiry: asyncio.TimerHandle | None = None
         self._sock: socket.socket | None = None
         self._idle: asyncio.TimerHandle | None = None
         self._used = 0.0
@@ -44,11 +53,43 @@ class UdpChannel:
         async with self._slots:
             return await self._ask(wire_question, within=within)
 
+    def submit(self, wire_question: bytes, *, within: float, on_reply: OnReply) -> None:
+        """Send a query now; ``on_reply`` is called once, from the event loop, with the reply or None.
+
+        The caller bounds how many are in flight (at most ``MAX_IN_FLIGHT`` with ``ask``'s).
+        """
+        sock = self._open()
+        query_id = self._free_id()
+        self._submitted[query_id] = (self._loop.time() + within, on_reply)
+        self._used = self._loop.time()
+        if self._expiry is None:
+            self._expiry = self._loop.call_later(min(within, 0.1), self._expire_submitted)
+        try:
+            sock.send(dnswire.query(query_id, wire_question))
+        except OSError:  # a full buffer or a failing socket: treated as no reply
+            del self._submitted[query_id]
+            self._loop.call_soon(on_reply, None)
+
+    def _expire_submitted(self) -> None:
+        now = self._loop.time()
+        expired = []
+        for query_id, (deadline, _) in self._submitted.items():
+            if deadline > now:
+                break
+            expired.append(query_id)
+        for query_id in expired:
+            self._submitted.pop(query_id)[1](None)
+        self._expiry = self._loop.call_later(0.1, self._expire_submitted) if self._submitted else None
+
+    def _free_id(self) -> int:
+        query_id = _ids.getrandbits(16)
+        while query_id in self._pending or query_id in self._submitted:
+            query_id = _ids.getrandbits(16)
+        return query_id
+
     async def _ask(self, wire_question: bytes, *, within: float) -> bytes:
         sock = self._open()
-        query_id = _ids.getrandbits(16)
-        while query_id in self._pending:
-            query_id = _ids.getrandbits(16)
+        query_id = self._free_id()
         future: asyncio.Future[bytes] = self._loop.create_future()
         self._pending[query_id] = (wire_question, future)
         timer = self._loop.call_later(within, _expire, future)
@@ -73,6 +114,9 @@ class UdpChannel:
         if self._idle is not None:
             self._idle.cancel()
             self._idle = None
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
         sock, self._sock = self._sock, None
         if sock is None:
             return
@@ -111,7 +155,12 @@ class UdpChannel:
                 return
             if len(data) < 2:
                 continue
-            entry = self._pending.get(int.from_bytes(data[:2], "big"))
+            query_id = int.from_bytes(data[:2], "big")
+            submitted = self._submitted.pop(query_id, None)
+            if submitted is not None:
+                submitted[1](data)
+                continue
+            entry = self._pending.get(query_id)
             if entry is not None and not entry[1].done():
                 entry[1].set_result(data)
 
@@ -119,10 +168,13 @@ class UdpChannel:
         for _, future in self._pending.values():
             if not future.done():
                 future.set_exception(exc)
+        submitted, self._submitted = self._submitted, {}
+        for _, on_reply in submitted.values():
+            self._loop.call_soon(on_reply, None)
 
     def _close_if_idle(self) -> None:
         idle_for = self._loop.time() - self._used
-        if self._pending or idle_for < IDLE_SECONDS:
+        if self._pending or self._submitted or idle_for < IDLE_SECONDS:
             self._idle = self._loop.call_later(max(IDLE_SECONDS - idle_for, 0.05), self._close_if_idle)
             return
         self._idle = None

@@ -80,13 +80,13 @@ def parse_response(wire: bytes) -> Response:
     query_id, flags, qdcount, ancount, _, _ = _HEADER.unpack_from(wire)
     if not flags & _FLAG_QR:
         raise WireError("a query, not a response")
+    if ancount == 0 or flags & _FLAG_TC:  # most answers of a sweep: NXDOMAIN, nothing more to read
+        return Response(id=query_id, rcode=flags & 0xF, truncated=bool(flags & _FLAG_TC), answers=())
     offset = _HEADER.size
     for _ in range(qdcount):
         _, offset = _read_name(wire, offset)
         offset += _QUESTION_TAIL.size
     answers: list[Record] = []
-    if flags & _FLAG_TC:
-        return Response(id=query_id, rcode=flags & 0xF, truncated=True, answers=())
     for _ in range(ancount):
         owner, offset = _read_name(wire, offset)
         if offset + _FIXED.size > len(wire):

@@ -4,22 +4,29 @@ Every connection is opened through ``GuardedResolver``: it resolves with our ``R
 each address with ``check_address`` at connect time, so a redirect to a name that points at 10.0.0.1
 is refused like the first name. URLs keep their names (Host header, SNI, certificate check) while
 the default ports 80 and 443 are mapped to the configured ones (the lab serves on other ports).
+
+Connections are kept alive and reused across captures of the same host (``connections`` counts them);
+``probe.max_per_host`` and ``probe.max_per_address`` bound the requests in flight to one name and to
+one address. With ``probe.proxy`` every connection goes through SOCKS5 (see ``proxy``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import ipaddress
 import socket
 import time
+import weakref
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from ssl import SSLContext
+from ssl import SSLCertVerificationError, SSLContext
 from types import TracebackType
 from typing import Any
 
 import aiohttp
+import aiohttp_socks
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.connector import Connection
 from yarl import URL
@@ -28,6 +35,8 @@ from mirrorhunt.config import Settings
 from mirrorhunt.errors import InvalidInput, ProbeError, SafetyRefusal
 from mirrorhunt.model import DnsResult
 from mirrorhunt.probe.dns import Resolver
+from mirrorhunt.probe.politeness import KeyedLimiter
+from mirrorhunt.probe.proxy import Socks5Proxy, is_onion
 from mirrorhunt.probe.safety import (
     MAX_HEADER_COUNT,
     MAX_HEADER_LINE,
@@ -50,16 +59,19 @@ class GuardedResolver(AbstractResolver):
         self._resolver = resolver
         self._allow_private = allow_private
         self._exempt = tuple(exempt)
-        self._pins: dict[str, DnsResult] = {}
+        self._pins: dict[str, list[DnsResult]] = {}
 
     @contextmanager
     def pinned(self, result: DnsResult) -> Iterator[None]:
-        """Connect to ``result.name`` at the addresses already resolved (and recorded) for it."""
-        self._pins[result.name] = result
+        """Connect to ``result.name`` at the addresses already resolved (and recorded) for it; pins
+        nest, the latest wins."""
+        stack = self._pins.setdefault(result.name, [])
+        stack.append(result)
         try:
             yield
         finally:
-            if self._pins.get(result.name) is result:
+            stack.remove(result)
+            if not stack:
                 del self._pins[result.name]
 
     def check(self, addresses: tuple[str, ...]) -> None:
@@ -67,10 +79,10 @@ class GuardedResolver(AbstractResolver):
         for address in addresses:
             check_address(address, allow_private=self._allow_private, exempt=self._exempt)
 
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        result = self._pins.get(host)
+    async def lookup(self, host: str) -> DnsResult:
+        """The pinned answer for ``host``, else a fresh one; raises unless it resolves to allowed ones."""
+        stack = self._pins.get(host)
+        result = stack[-1] if stack else None
         if result is None:
             try:
                 result = await self._resolver.resolve(host)
@@ -79,6 +91,12 @@ class GuardedResolver(AbstractResolver):
         if result.outcome != "resolves":
             raise ProbeError(f"{host} does not resolve ({result.error or result.outcome})")
         self.check(result.addresses)
+        return result
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        result = await self.lookup(host)
         answers: list[ResolveResult] = []
         for address in result.addresses:
             kind = socket.AF_INET6 if ":" in address else socket.AF_INET
@@ -101,21 +119,43 @@ class GuardedResolver(AbstractResolver):
         return None
 
 
+@dataclass(slots=True)
+class ConnectionCounts:
+    """Connections the client opened, and requests that reused a kept-alive one."""
+
+    opened: int = 0
+    reused: int = 0
+
+
 class _CertificateResponse(aiohttp.ClientResponse):
-    """A response that keeps the certificates and the peer address of the connection it arrived on."""
+    """A response that keeps the certificates and the peer address of the connection it arrived on,
+    and counts connections: a transport seen before is a kept-alive one reused."""
 
     peer_chain: tuple[bytes, ...] = ()
     peer_address: str | None = None
+    counts: ConnectionCounts
+    transports: weakref.WeakSet[asyncio.BaseTransport]
 
     async def start(self, connection: Connection) -> aiohttp.ClientResponse:
         transport = connection.transport
         if transport is not None:
+            if transport in self.transports:
+                self.counts.reused += 1
+            else:
+                self.counts.opened += 1
+                self.transports.add(transport)
             ssl_object = transport.get_extra_info("ssl_object")
             if ssl_object is not None:
                 self.peer_chain = peer_chain(ssl_object)
             peer = transport.get_extra_info("peername")
             self.peer_address = str(peer[0]) if peer else None
         return await super().start(connection)
+
+
+def _counting_responses(counts: ConnectionCounts) -> type[_CertificateResponse]:
+    """A response class of its own for one client, counting into ``counts``."""
+    attributes = {"counts": counts, "transports": weakref.WeakSet()}
+    return type("_CountedResponse", (_CertificateResponse,), attributes)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,17 +196,28 @@ class HttpClient:
     capped headers, content coding undone here (so the bytes as received are kept)."""
 
     def __init__(self, *, settings: Settings, resolver: Resolver, exempt: Sequence[str] = ()) -> None:
+        probe = settings.probe
         self._settings = settings
         self.guard = GuardedResolver(resolver, allow_private=settings.allow_private_addresses, exempt=exempt)
-        self._ssl = client_context(ca_bundle=settings.probe.ca_bundle)
+        self.proxy = Socks5Proxy.parse(probe.proxy) if probe.proxy else None
+        self._ssl = client_context(ca_bundle=probe.ca_bundle)
         self._unverified = unverified_context()
+        self._per_host = KeyedLimiter(probe.max_per_host, what="probe.max_per_host")
+        self._per_address = KeyedLimiter(probe.max_per_address, what="probe.max_per_address")
+        self.connections = ConnectionCounts()
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> HttpClient:
         probe = self._settings.probe
-        connector = aiohttp.TCPConnector(
-            resolver=self.guard, ssl=self._ssl, use_dns_cache=False, limit=max(1, probe.concurrency)
-        )
+        options: dict[str, Any] = {
+            "ssl": self._ssl,
+            "limit": max(1, probe.concurrency),
+            "keepalive_timeout": probe.keepalive,
+        }
+        if self.proxy is not None:
+            connector = self.proxy.connector(**options)
+        else:
+            connector = aiohttp.TCPConnector(resolver=self.guard, use_dns_cache=False, **options)
         self._session = aiohttp.ClientSession(
             connector=connector,
             cookie_jar=aiohttp.DummyCookieJar(),
@@ -178,7 +229,7 @@ class HttpClient:
             timeout=aiohttp.ClientTimeout(
                 total=None, sock_connect=probe.connect_timeout, sock_read=probe.timeout
             ),
-            response_class=_CertificateResponse,
+            response_class=_counting_responses(self.connections),
             trust_env=False,
             auto_decompress=False,
             max_line_size=MAX_HEADER_LINE,
@@ -215,9 +266,34 @@ class HttpClient:
     ) -> Response:
         if self._session is None:
             raise RuntimeError("HttpClient used outside 'async with'")
-        host = url.raw_host or ""
+        host = (url.raw_host or "").lower()
+        answer = await self._allowed(host)
+        address = answer.addresses[0] if answer is not None else host
+        async with self._per_host.hold(host), self._per_address.hold(address):
+            with self.guard.pinned(answer) if answer is not None else nullcontext():
+                return await self._send(
+                    url, host=host, ssl=ssl, max_bytes=max_bytes, content_types=content_types
+                )
+
+    async def _allowed(self, host: str) -> DnsResult | None:
+        """The checked DNS answer for the name ``host`` (None for an address or an onion service);
+        raises ``SafetyRefusal`` or ``ProbeError`` when it may not be fetched."""
+        if is_onion(host):
+            if self.proxy is None:
+                raise SafetyRefusal(
+                    f"refused: {host} is an onion service, reachable only through Tor",
+                    hint='set probe.proxy = "socks5://127.0.0.1:9050" to probe it through Tor',
+                )
+            return None
         if _is_address(host):
             self.guard.check((host,))
+            return None
+        return await self.guard.lookup(host)
+
+    async def _send(
+        self, url: URL, *, host: str, ssl: SSLContext, max_bytes: int, content_types: frozenset[str] | None
+    ) -> Response:
+        assert self._session is not None
         probe = self._settings.probe
         connect_url = url
         if url.explicit_port is None:
@@ -237,6 +313,16 @@ class HttpClient:
             raise
         except aiohttp.ClientConnectorCertificateError as exc:
             raise _CertificateRejected(describe_tls_error(exc.certificate_error)) from exc
+        except aiohttp.ClientOSError as exc:
+            if isinstance(exc.__cause__, SSLCertVerificationError):  # so it comes through the proxy
+                raise _CertificateRejected(describe_tls_error(exc.__cause__)) from exc
+            raise ProbeError(describe_client_error(exc, connect_timeout=probe.connect_timeout)) from exc
+        except (
+            aiohttp_socks.ProxyError,
+            aiohttp_socks.ProxyConnectionError,
+            aiohttp_socks.ProxyTimeoutError,
+        ) as exc:
+            raise ProbeError(f"through the proxy {self.proxy}: {exc}") from exc
         except aiohttp.ClientResponseError as exc:
             if _is_header_overflow(exc):
                 raise SafetyRefusal(
@@ -249,7 +335,11 @@ class HttpClient:
         except (ValueError, OSError) as exc:  # a hostile answer can upset the client in other ways
             raise ProbeError(f"unusable answer: {type(exc).__name__}: {exc}") from exc
         tls_verified = True if url.scheme == "https" else None
-        return replace(response, tls_verified=tls_verified, elapsed_ms=(time.monotonic() - begun) * 1000)
+        response = replace(response, tls_verified=tls_verified, elapsed_ms=(time.monotonic() - begun) * 1000)
+        if self.proxy is not None:
+            note = f"through the proxy {self.proxy}: the server's address is not known"
+            response = replace(response, address=None, notes=(*response.notes, note))
+        return response
 
 
 class _CertificateRejected(Exception):

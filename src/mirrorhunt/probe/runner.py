@@ -4,6 +4,9 @@
 ("refused: 127.0.0.1 is a loopback address", "timeout after 10.0 s", "too many redirects (6)")
 next to the DNS answer. It fetches the landing page (HTML only) and the favicon (images only),
 nothing else. Given an ``EvidenceFolder``, every capture is also written as a WARC there.
+
+An onion name (``.onion``) is not looked up in DNS: it is captured through ``probe.proxy`` (Tor), and
+refused without one. Every other name is resolved here and checked even when a proxy will connect.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from mirrorhunt.model import Capture, DnsResult, Hop
 from mirrorhunt.names import host_of, normalize_name
 from mirrorhunt.probe.dns import Resolver
 from mirrorhunt.probe.favicon import favicon_url
-from mirrorhunt.probe.http import HttpClient, Response
+from mirrorhunt.probe.http import ConnectionCounts, HttpClient, Response
+from mirrorhunt.probe.proxy import is_onion
 from mirrorhunt.probe.safety import ICON_TYPES, PAGE_TYPES
 
 FAVICON_MAX_BYTES = 100_000
@@ -72,6 +76,11 @@ class Prober:
         await self._http.__aexit__(kind, exc, tb)
         if self._owns_resolver:
             await self._resolver.close()
+
+    @property
+    def connections(self) -> ConnectionCounts:
+        """Connections opened so far, and requests that reused a kept-alive one."""
+        return self._http.connections
 
     async def resolve(self, name: str) -> DnsResult:
         """The DNS answer for ``name``; raises ``InvalidName`` for a malformed name."""
@@ -121,6 +130,12 @@ class Prober:
         except InvalidInput as exc:
             text = target.strip()
             return finish(DnsResult(name=text, outcome="error", error=exc.message), _Chain(error=exc.message))
+        if is_onion(name):
+            if self._http.proxy is None:
+                error = f"refused: {name} is an onion service, reachable only through Tor (probe.proxy)"
+                return finish(DnsResult(name=name, outcome="error", error=error), _Chain(error=error))
+            dns = DnsResult(name=name, outcome="resolves")  # the proxy resolves it; no address is seen
+            return finish(dns, *await self._fetch(dns, start, deadline=deadline, exchanges=exchanges))
         try:
             async with asyncio.timeout_at(deadline):
                 dns = await self._resolver.resolve(name)
@@ -134,12 +149,18 @@ class Prober:
         except MirrorhuntError as exc:
             return finish(dns, _Chain(error=exc.message))
 
+        return finish(dns, *await self._fetch(dns, start, deadline=deadline, exchanges=exchanges))
+
+    async def _fetch(
+        self, dns: DnsResult, start: URL | None, *, deadline: float, exchanges: list[Exchange]
+    ) -> tuple[_Chain, bytes | None]:
+        """The landing page's chain and the favicon, connecting to the name at the addresses of ``dns``."""
         with self._http.guard.pinned(dns):
-            chain = await self._landing_page(name, start, deadline=deadline, exchanges=exchanges)
+            chain = await self._landing_page(dns.name, start, deadline=deadline, exchanges=exchanges)
             favicon = None
             if chain.page is not None:
                 favicon = await self._favicon(chain.page, deadline=deadline, exchanges=exchanges)
-        return finish(dns, chain, favicon)
+        return chain, favicon
 
     async def capture_many(
         self, targets: Iterable[str], *, concurrency: int | None = None

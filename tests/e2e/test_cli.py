@@ -101,7 +101,9 @@ def test_case_tip_scan_publish(lab_env: tuple[dict[str, str], DemoScenario], tmp
     zone = tmp_path / "out" / "block.rpz"
     assert mirrorhunt("publish", "--format", "rpz", "--out", str(zone), env=env, cwd=tmp_path).returncode == 0
     text = zone.read_text(encoding="utf-8")
-    assert f" {listed['serial']} " in text and "salon-lumiere.gg IN CNAME ." in text
+    status = json.loads(mirrorhunt("publish", "status", "--json", env=env, cwd=tmp_path).stdout)
+    assert (status["released"], status["held"]) == (listed["serial"], False)
+    assert f" {status['zone_serial']} " in text and "salon-lumiere.gg IN CNAME ." in text
     names = mirrorhunt("publish", "--format", "domains", env=env, cwd=tmp_path).stdout.split()
     assert set(scenario.mirrors) <= set(names)
 

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import dns.zone
+import pytest
 
-from mirrorhunt.lab.demo.run import ZONE, demo_lab, run_demo
+from mirrorhunt.lab.demo.run import EXPORTS, ZONE, demo_lab, run_demo
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -41,6 +42,19 @@ def test_demo_flow_finds_every_mirror_and_lists_no_decoy(tmp_path: Path, store_u
     checker = shutil.which("named-checkzone") or "/usr/sbin/named-checkzone"
     checked = subprocess.run([checker, ZONE, str(outcome.rpz)], capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    minisign = shutil.which("minisign")
+    if minisign is None:
+        pytest.fail("minisign is missing: apt-get install minisign (scripts/setup --test)", pytrace=False)
+    files = [path for path in outcome.exports if path.suffix != ".minisig"]
+    assert {path.name for path in files} == set(EXPORTS.values())
+    for path in files:
+        signature = path.with_name(path.name + ".minisig")
+        assert signature in outcome.exports
+        command = [minisign, "-V", "-H", "-p", str(outcome.public_key), "-m", str(path), "-x", str(signature)]
+        verified = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+        assert verified.returncode == 0, (path.name, verified.stdout + verified.stderr)
+        assert f"serial:{outcome.serial}" in verified.stdout, "every export carries the zone's serial"
 
 
 def test_demo_command_prints_the_table_and_exits_zero(tmp_path: Path) -> None:

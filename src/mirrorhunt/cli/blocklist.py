@@ -1,4 +1,4 @@
-"""`mirrorhunt listings [add | remove]` and `mirrorhunt publish`."""
+"""`mirrorhunt listings [add | remove]` and `mirrorhunt publish [status | confirm]`."""
 
 from __future__ import annotations
 
@@ -14,16 +14,22 @@ from mirrorhunt.cli.render import listings_table, record_json
 from mirrorhunt.clock import SystemClock
 from mirrorhunt.errors import InvalidInput, InvalidName
 from mirrorhunt.model import Listing
-from mirrorhunt.names import is_public_suffix, normalize_name
+from mirrorhunt.names import normalize_name
 from mirrorhunt.publish import FORMATS
-from mirrorhunt.publish.output import write_atomically
-from mirrorhunt.publish.signed import signature_of, signing_key, take_snapshot
+from mirrorhunt.publish.output import write_export
+from mirrorhunt.publish.publication import Publication, Status, exclusions_in
+from mirrorhunt.publish.signed import signing_key, take_snapshot
 
 listings_app = typer.Typer(help="The blocklist: what is listed, and an operator's own decisions.")
 
 
+publish_app = typer.Typer(
+    help="Render the published blocklist; see and confirm what the safety valve holds back."
+)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("publish")(publish)
+    app.add_typer(publish_app, name="publish")
 
 
 @listings_app.callback(invoke_without_command=True)
@@ -53,8 +59,11 @@ def add(
     """List a name by an operator's own decision."""
     cli: CliContext = ctx.obj
     normal = normalize_name(name)
-    if is_public_suffix(normal):
-        raise InvalidName(f"{normal} is a public suffix and is never listed")
+    refusal = exclusions_in(cli.settings().publish).refusal(normal)
+    if refusal is not None:
+        raise InvalidName(
+            f"{normal} is never listed: {refusal}", hint="see [publish] allowlist and stop_page"
+        )
     with cli.store() as store:
         found = store.get_case(case)
         new = store.add_listing(
@@ -68,7 +77,7 @@ def add(
             )
         )
         serial = store.zone_serial()
-    typer.echo(f"{'listed' if new else 'already listed'}: {normal} (zone serial {serial})")
+    typer.echo(f"{'listed' if new else 'already listed'}: {normal} (store serial {serial})")
 
 
 @listings_app.command("remove")
@@ -82,9 +91,10 @@ def remove(
     with cli.store() as store:
         store.remove_listing(normalize_name(name), reason=reason, decided_by="operator")
         serial = store.zone_serial()
-    typer.echo(f"removed: {name} (zone serial {serial})")
+    typer.echo(f"removed: {name} (store serial {serial})")
 
 
+@publish_app.callback(invoke_without_command=True)
 def publish(
     ctx: typer.Context,
     format: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "rpz",
@@ -95,7 +105,9 @@ def publish(
         bool, typer.Option("--sign", help="Also write OUT.minisig, signed with [publish] signing_key.")
     ] = False,
 ) -> None:
-    """Render the blocklist: an RPZ zone, resolver rules, a list, CSV, JSON, STIX or MISP."""
+    """Render the published blocklist: an RPZ zone, resolver rules, a list, CSV, JSON, STIX or MISP."""
+    if ctx.invoked_subcommand is not None:
+        return
     cli: CliContext = ctx.obj
     settings = cli.settings()
     if sign and out is None:
@@ -106,9 +118,73 @@ def publish(
     if out is None:
         typer.echo(snapshot.text, nl=False)
         return
-    write_atomically(out, snapshot.text)
-    if key is not None:
-        write_atomically(
-            out.with_name(f"{out.name}.minisig"), signature_of(snapshot, key=key, file_name=out.name)
+    written = write_export(out, snapshot, key=key)
+    Console(stderr=True).print(
+        f"wrote {' and '.join(map(str, written))} (zone serial {snapshot.serial})", highlight=False
+    )
+
+
+@publish_app.command("status")
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+) -> None:
+    """What is published, what waits, and whether the safety valve holds it."""
+    cli: CliContext = ctx.obj
+    settings = cli.settings()
+    with cli.store() as store:
+        found = Publication(store, settings=settings.publish, clock=SystemClock()).refresh()
+    _show(found, as_json=as_json)
+
+
+@publish_app.command("confirm")
+def confirm(
+    ctx: typer.Context,
+    serial: Annotated[
+        int | None,
+        typer.Option("--serial", help="Store serial to publish (default: the latest; see publish status)."),
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="Who confirms (recorded in the event log).")] = "operator",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+) -> None:
+    """Publish a change the safety valve held back."""
+    cli: CliContext = ctx.obj
+    settings = cli.settings()
+    with cli.store() as store:
+        found = Publication(store, settings=settings.publish, clock=SystemClock()).confirm(
+            serial=serial, by=by
         )
-    Console(stderr=True).print(f"wrote {out}{' and its .minisig' if key else ''}", highlight=False)
+    _show(found, as_json=as_json)
+
+
+def _show(found: Status, *, as_json: bool) -> None:
+    pending = found.pending
+    if as_json:
+        document = {
+            "zone_serial": found.zone_serial,
+            "released": found.released,
+            "head": found.head,
+            "held": found.held,
+            "reasons": list(pending.reasons),
+            "pending": {"added": pending.added, "removed": pending.removed},
+            "published": len(found.names),
+            "excluded": [{"name": name, "why": why} for name, why in found.excluded],
+        }
+        typer.echo(json.dumps(document, indent=1))
+        return
+    console = Console(highlight=False)
+    console.print(
+        f"published: zone serial {found.zone_serial} (store serial {found.released}), "
+        f"{len(found.names)} names"
+    )
+    if found.head != found.released:
+        console.print(
+            f"{'HELD' if found.held else 'pending'}: store serial {found.head} adds {pending.added} "
+            f"and drops {pending.removed} names"
+        )
+    for reason in pending.reasons:
+        console.print(f"  held because it {reason}")
+    if found.held:
+        console.print(f"  publish it: mirrorhunt publish confirm --serial {found.head}")
+    for name, why in found.excluded:
+        console.print(f"never published: {name} ({why})")

@@ -54,6 +54,7 @@ def demo(
                 console.print(
                     f"\nKept: database {outcome.database_url}, settings {outcome.env_file}.\n"
                     f"In another shell: set -a; . {outcome.env_file}; set +a; mirrorhunt listings\n"
+                    f"Check a signature: minisign -V -p {outcome.public_key} -m {outcome.rpz}\n"
                     "The lab keeps running: Ctrl-C stops it."
                 )
                 _wait_for_interrupt()
@@ -67,10 +68,15 @@ def demo(
 def _show(console: Console, outcome: DemoOutcome) -> None:
     console.print(scan_table(outcome.report))
     console.print(
-        f"\n[bold]RPZ[/] {outcome.rpz} (serial {outcome.report.serial}) lists "
+        f"\n[bold]RPZ[/] {outcome.rpz} (serial {outcome.serial}) lists "
         f"{len(outcome.listed)} names: {', '.join(outcome.listed)}"
     )
     console.print(outcome.rpz.read_text(encoding="utf-8"), markup=False)
+    files = [path.name for path in outcome.exports if path.suffix != ".minisig"]
+    console.print(
+        f"[bold]Signed exports[/] (Ed25519, minisign format; throwaway key {outcome.public_key.name}): "
+        f"{', '.join(files)}, each with a .minisig"
+    )
     if outcome.problems:
         for problem in outcome.problems:
             console.print(f"[bold red]problem:[/] {problem}")

@@ -3,7 +3,8 @@ Unbound's ``url:``), each with its signature at the same path + ``.minisig``.
 
 Responses carry an ETag (serial, format and a hash of the body) and Last-Modified (when that version was
 made), and answer 304 to a matching If-None-Match or, without one, to an If-Modified-Since not older than
-the version. A version is rendered once per serial and format, then served from memory.
+the version. What is served is the published version (held back by the safety valve when it trips,
+``publication.py``); each is rendered once per format, then served from memory.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import Settings
 from mirrorhunt.publish.formats import FORMATS
 from mirrorhunt.publish.minisign import SecretKey
+from mirrorhunt.publish.publication import Publication
 from mirrorhunt.publish.rpz import zone_origin
-from mirrorhunt.publish.signed import Snapshot, signature_of, signing_key, take_snapshot
+from mirrorhunt.publish.signed import SIGNATURE_SUFFIX, Snapshot, signature_of, signing_key, snapshot_of
 from mirrorhunt.store import Store
 
-SIGNATURE_SUFFIX = ".minisig"
 MEDIA_TYPES = {
     "rpz": "text/dns",
     "csv": "text/csv",
@@ -36,6 +37,7 @@ MEDIA_TYPES = {
 
 @dataclass(frozen=True, slots=True)
 class _Version:
+    marker: tuple[int | None, ...]
     snapshot: Snapshot
     body: bytes
     signature: bytes | None
@@ -53,7 +55,8 @@ def feeds_app(*, store: Store, settings: Settings, clock: Clock | None = None) -
 
 class _Feeds:
     def __init__(self, *, store: Store, settings: Settings, clock: Clock, key: SecretKey | None) -> None:
-        self._store, self._settings, self._clock, self._key = store, settings, clock, key
+        self._settings, self._clock, self._key = settings, clock, key
+        self._publication = Publication(store, settings=settings.publish, clock=clock)
         self._zone_file = f"{zone_origin(settings.publish.zone)}.zone"
         self._versions: dict[str, _Version] = {}
         self._lock = asyncio.Lock()
@@ -96,21 +99,25 @@ class _Feeds:
         return response
 
     async def _current(self, format: str, *, file_name: str) -> _Version:
-        serial = await asyncio.to_thread(self._store.zone_serial)
+        marker = await asyncio.to_thread(self._publication.marker)
         version = self._versions.get(format)
-        if version is not None and version.snapshot.serial == serial:
+        if version is not None and version.marker == marker:
             return version
         async with self._lock:
             version = self._versions.get(format)
-            if version is None or version.snapshot.serial != serial:
-                version = await asyncio.to_thread(self._make, format, file_name)
+            if version is None or version.marker != marker:
+                version = await asyncio.to_thread(self._make, format, file_name, marker)
                 self._versions[format] = version
             return version
 
-    def _make(self, format: str, file_name: str) -> _Version:
-        snapshot = take_snapshot(self._store, settings=self._settings, format=format, clock=self._clock)
+    def _make(self, format: str, file_name: str, marker: tuple[int | None, ...]) -> _Version:
+        status = self._publication.refresh()
+        snapshot = snapshot_of(
+            self._publication, status, settings=self._settings, format=format, clock=self._clock
+        )
         signature = None if self._key is None else signature_of(snapshot, key=self._key, file_name=file_name)
         return _Version(
+            marker=marker,
             snapshot=snapshot,
             body=snapshot.text.encode(),
             signature=None if signature is None else signature.encode(),

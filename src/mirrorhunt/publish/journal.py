@@ -1,18 +1,18 @@
-"""The listed names and the changes that led to them, replayed from the store's events.
+"""The listed names and the changes that led to them, replayed from the store's listing events.
 
 Every ``listing.added`` or ``listing.removed`` event carries the store serial its change produced
-(``detail["serial"]``): one change per serial, no gaps. Replaying them gives the names at any serial,
-and the changes between two serials are what an IXFR (RFC 1995) sends.
+(``detail["serial"]``). One serial is one version of the zone: a single listing or removal, or a whole
+batch (``Store.add_listings``), whose events all carry the same serial. Serials have no gaps, so
+replaying the changes gives the names at any serial, and the changes between two serials are what an
+IXFR (RFC 1995) sends.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mirrorhunt.model import Event
-
-KINDS = {"listing.added": True, "listing.removed": False}
 FIRST_SERIAL = 1
 """The store serial of a new database, before any listing."""
 DEFAULT_MAX_CHANGES = 100_000
@@ -27,16 +27,6 @@ class Change:
     listed: bool
 
 
-def changes_of(events: Iterable[Event]) -> list[Change]:
-    """The listing changes among ``events`` that carry a serial, in serial order."""
-    changes = [
-        Change(serial=int(event.detail["serial"]), name=event.subject, listed=KINDS[event.kind])
-        for event in events
-        if event.kind in KINDS and isinstance(event.detail.get("serial"), int)
-    ]
-    return sorted(changes, key=lambda change: change.serial)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Difference:
     """What an IXFR carries: names to delist, names to list."""
@@ -45,12 +35,17 @@ class Difference:
     added: tuple[str, ...]
 
 
+def _serial_of(change: Change) -> int:
+    return change.serial
+
+
 class Journal:
-    """The names listed at store serial ``head``, and the changes after ``start`` (at most ``max_changes``).
+    """The names listed at store serial ``head``, and the changes after ``start`` (about ``max_changes``).
 
     ``apply`` takes changes in any order and with repeats; it stops at the first missing serial, so
-    ``head`` is always a state the store really had. Older changes are forgotten beyond ``max_changes``
-    and ``start`` moves up: a secondary older than ``start`` gets a full transfer.
+    ``head`` is always a state the store really had. Older changes are forgotten, a whole serial at a
+    time, beyond ``max_changes`` and ``start`` moves up: a secondary older than ``start`` gets a full
+    transfer.
     """
 
     def __init__(self, *, max_changes: int = DEFAULT_MAX_CHANGES) -> None:
@@ -61,20 +56,27 @@ class Journal:
         self._changes: list[Change] = []
 
     def apply(self, changes: Iterable[Change]) -> int:
-        """Apply the changes right after ``head`` in serial order; how many were applied."""
-        pending = {change.serial: change for change in changes if change.serial > self.head}
+        """Apply the serials right after ``head``, in serial order; how many changes were applied.
+
+        The changes of one serial are applied in the order given (the order of their events).
+        """
+        pending: dict[int, dict[str, Change]] = {}
+        for change in changes:
+            if change.serial > self.head:
+                pending.setdefault(change.serial, {})[change.name] = change
         applied = 0
-        while (change := pending.get(self.head + 1)) is not None:
-            if change.listed:
-                self.names.add(change.name)
-            else:
-                self.names.discard(change.name)
-            self._changes.append(change)
-            self.head = change.serial
-            applied += 1
+        while (batch := pending.pop(self.head + 1, None)) is not None:
+            for change in batch.values():
+                if change.listed:
+                    self.names.add(change.name)
+                else:
+                    self.names.discard(change.name)
+            self._changes.extend(batch.values())
+            self.head += 1
+            applied += len(batch)
         if len(self._changes) > self._max_changes:
-            del self._changes[: len(self._changes) - self._max_changes]
-            self.start = self._changes[0].serial - 1
+            oldest_kept = self._changes[len(self._changes) - self._max_changes - 1].serial
+            self._forget_through(oldest_kept)
         return applied
 
     def difference(self, since: int) -> Difference | None:
@@ -83,7 +85,7 @@ class Journal:
             return None
         state: dict[str, bool] = {}
         before: dict[str, bool] = {}
-        for change in self._changes[since - self.start :]:
+        for change in self._changes[bisect_right(self._changes, since, key=_serial_of) :]:
             before.setdefault(change.name, not change.listed)
             state[change.name] = change.listed
         moved = [name for name, listed in state.items() if listed != before[name]]
@@ -94,5 +96,8 @@ class Journal:
 
     def forget_before(self, serial: int) -> None:
         """Start the journal at ``serial`` (the start of an epoch): older secondaries get AXFR."""
-        self.start = max(self.start, min(serial, self.head))
-        self._changes = [change for change in self._changes if change.serial > self.start]
+        self._forget_through(max(self.start, min(serial, self.head)))
+
+    def _forget_through(self, serial: int) -> None:
+        del self._changes[: bisect_right(self._changes, serial, key=_serial_of)]
+        self.start = serial

@@ -1,4 +1,4 @@
-"""Writing what the renderers make: the current listings, whole, replaced atomically."""
+"""Writing exports to files: whole, replaced atomically, each with its signature when a key is given."""
 
 from __future__ import annotations
 
@@ -6,23 +6,19 @@ import os
 import tempfile
 from pathlib import Path
 
-from mirrorhunt.clock import Clock, SystemClock
-from mirrorhunt.config import Settings
 from mirrorhunt.errors import InvalidInput
-from mirrorhunt.publish import render
-from mirrorhunt.store import Store
+from mirrorhunt.publish.minisign import SecretKey
+from mirrorhunt.publish.signed import SIGNATURE_SUFFIX, Snapshot, signature_of
 
 
-def export(store: Store, *, settings: Settings, format: str, clock: Clock | None = None) -> str:
-    """The current listings in one format, with the current zone serial."""
-    return render(
-        format,
-        store.listings(),
-        zone=settings.publish.zone,
-        serial=store.zone_serial(),
-        ttl=settings.publish.ttl,
-        generated_at=(clock or SystemClock()).now(),
-    )
+def write_export(path: Path, snapshot: Snapshot, *, key: SecretKey | None = None) -> list[Path]:
+    """Write ``snapshot`` at ``path`` and, with a key, its signature at ``path.minisig``; the paths."""
+    write_atomically(path, snapshot.text)
+    if key is None:
+        return [path]
+    signature = path.with_name(f"{path.name}{SIGNATURE_SUFFIX}")
+    write_atomically(signature, signature_of(snapshot, key=key, file_name=path.name))
+    return [path, signature]
 
 
 def write_atomically(path: Path, text: str) -> None:

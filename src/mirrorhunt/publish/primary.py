@@ -3,8 +3,10 @@
 It only moves bytes: answers come from ``transfer.respond``, NOTIFYs from ``notify.notify_message``,
 the zone from ``zone.PublishedZone``. It learns of a change by polling ``Store.zone_serial()``
 every ``poll_seconds`` (one indexed read; changes made by other processes are seen too), or at once
-when the same process calls ``changed()``. It then reads the listing events, applies the new ones to
-the journal and notifies every secondary in ``[publish] notify``, retrying until each acknowledges.
+when the same process calls ``changed()``. It serves the version the safety valve released
+(``publication.py``), which may be older than the store's. It then reads the listing events after the
+last one it applied (``Store.listing_changes(after=…)``, a cursor: nothing is read twice), applies them to the
+journal and notifies every secondary in ``[publish] notify``, retrying until each acknowledges.
 """
 
 from __future__ import annotations
@@ -24,14 +26,15 @@ import dns.message
 from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import PublishSettings
 from mirrorhunt.errors import ConfigError
-from mirrorhunt.publish.journal import Change, Journal, changes_of
+from mirrorhunt.publish.journal import Change, Journal
 from mirrorhunt.publish.notify import RETRY_TIMEOUTS, acknowledged, notify_message
+from mirrorhunt.publish.publication import Publication
 from mirrorhunt.publish.rpz import zone_origin
 from mirrorhunt.publish.serial import Epoch, open_epoch
-from mirrorhunt.publish.transfer import Access, Transport, networks_of, respond
+from mirrorhunt.publish.transfer import Access, Transport, networks_of, prepare, respond
 from mirrorhunt.publish.tsig import parse_tsig
 from mirrorhunt.publish.zone import PublishedZone
-from mirrorhunt.store import Store
+from mirrorhunt.store import ListingChange, Store
 
 log = logging.getLogger(__name__)
 _TCP_IDLE_SECONDS = 30.0
@@ -80,6 +83,8 @@ class Primary:
         self._tasks: set[asyncio.Task[None]] = set()
         self._notifying: dict[tuple[str, int], asyncio.Task[None]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._cursor = 0
+        self._publication = Publication(store, settings=settings, clock=self._clock)
         self.port = 0
 
     @property
@@ -142,7 +147,8 @@ class Primary:
         The epoch is saved in the store before anything is served with it (``serial.py``).
         """
         journal = Journal()
-        journal.apply(self._changes())
+        self._cursor = 0
+        self._follow(journal, self._store.listing_changes(), released=self._publication.released())
         origin = zone_origin(self._settings.zone)
         keys = (f"publish.{origin}.epoch.start", f"publish.{origin}.epoch.base")
         start, base = (self._store.get_position(key) for key in keys)
@@ -155,13 +161,29 @@ class Primary:
         self._store.set_position(keys[0], epoch.start)
         self._store.set_position(keys[1], epoch.base)
         journal.forget_before(journal.head)
-        zone = PublishedZone(zone=origin, ttl=self._settings.ttl, journal=journal, epoch=epoch)
+        zone = PublishedZone(
+            zone=origin,
+            ttl=self._settings.ttl,
+            journal=journal,
+            epoch=epoch,
+            exclusions=self._publication.exclusions,
+        )
         log.info("zone %s: %d names, serial %d", origin, len(journal.names), zone.serial)
         return zone
 
-    def _changes(self) -> list[Change]:
-        events = self._store.events(kind="listing.added") + self._store.events(kind="listing.removed")
-        return changes_of(events)
+    def _follow(self, journal: Journal, rows: list[ListingChange], *, released: int) -> int:
+        """Apply ``rows`` up to the ``released`` serial (``publication.py``) to ``journal`` and move the
+        cursor past those applied; how many were applied."""
+        applied = journal.apply(
+            Change(serial=row.serial, name=row.name, listed=row.kind == "listing.added")
+            for row in rows
+            if row.serial <= released
+        )
+        for row in rows:
+            if row.serial > journal.head:
+                break
+            self._cursor = row.id
+        return applied
 
     async def _poll(self) -> None:
         while True:
@@ -175,15 +197,15 @@ class Primary:
 
     async def _refresh(self) -> None:
         zone = self.zone
-        serial = await asyncio.to_thread(self._store.zone_serial)
+        serial = await asyncio.to_thread(self._publication.released)
         if serial == zone.journal.head:
             return
         if serial < zone.journal.head:
             log.warning("the store went back to serial %d: reloading the whole zone", serial)
             self._zone = await asyncio.to_thread(self._load, zone)
         else:
-            changes = await asyncio.to_thread(self._changes)
-            if not zone.journal.apply(changes):
+            rows = await asyncio.to_thread(self._store.listing_changes, after=self._cursor)
+            if not self._follow(zone.journal, rows, released=serial):
                 return
         self._notify_all()
 
@@ -237,7 +259,8 @@ class Primary:
                 wire = await asyncio.wait_for(
                     reader.readexactly(struct.unpack(">H", size)[0]), _TCP_IDLE_SECONDS
                 )
-                replies = self.answer(wire, source=source, transport="tcp")
+                encode = prepare(wire, source=source, transport="tcp", zone=self.zone, access=self._access)
+                replies = await asyncio.to_thread(encode)  # a full zone takes seconds to encode
                 if not replies:
                     break
                 for reply in replies:

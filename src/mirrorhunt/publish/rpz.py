@@ -19,7 +19,7 @@ RETRY = 30
 EXPIRE = 86400
 MAX_TTL = 2**31 - 1
 NAMESERVER = "localhost."
-_MAX_NAME = 253  # characters of a name in text form without the final dot (255 octets on the wire)
+MAX_NAME = 253  # characters of a name in text form without the final dot (255 octets on the wire)
 
 
 def render_rpz(
@@ -51,7 +51,7 @@ def render_rpz(
 
 def policy_records(name: str, *, origin: str) -> tuple[tuple[str, str], ...]:
     """(owner relative to ``origin``, CNAME target) pairs that refuse ``name`` and every name below it."""
-    if len(f"*.{name}.{origin}") > _MAX_NAME:
+    if len(f"*.{name}.{origin}") > MAX_NAME:
         raise InvalidInput(
             f"{name} is too long to be listed in the zone {origin}",
             hint="use a shorter publish.zone name",

@@ -8,19 +8,21 @@ from pathlib import Path
 
 from mirrorhunt.clock import Clock
 from mirrorhunt.config import Settings
-from mirrorhunt.errors import ConfigError, StoreError
+from mirrorhunt.errors import ConfigError
 from mirrorhunt.publish.formats import render
 from mirrorhunt.publish.keys import read_secret_key
 from mirrorhunt.publish.minisign import SecretKey, sign
+from mirrorhunt.publish.publication import Publication, Status
 from mirrorhunt.publish.structured import utc_text
 from mirrorhunt.store import Store
 
-_ATTEMPTS = 5
+SIGNATURE_SUFFIX = ".minisig"
+"""What a signature's file name adds to its export's."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Snapshot:
-    """One format of the listings at one zone serial."""
+    """One format of the published listings at one zone serial."""
 
     format: str
     text: str
@@ -29,22 +31,29 @@ class Snapshot:
 
 
 def take_snapshot(store: Store, *, settings: Settings, format: str, clock: Clock) -> Snapshot:
-    """The current listings in ``format``, with the serial they were read at (read twice to be sure)."""
-    for _ in range(_ATTEMPTS):
-        serial = store.zone_serial()
-        listings = store.listings()
-        if store.zone_serial() == serial:
-            generated_at = clock.now()
-            text = render(
-                format,
-                listings,
-                zone=settings.publish.zone,
-                serial=serial,
-                ttl=settings.publish.ttl,
-                generated_at=generated_at,
-            )
-            return Snapshot(format=format, text=text, serial=serial, generated_at=generated_at)
-    raise StoreError(f"the listings changed {_ATTEMPTS} times while being read", hint="try again in a moment")
+    """The published listings in ``format``, under the zone serial the primary serves for them.
+
+    What is published is the store's latest version unless the safety valve holds it
+    (``publication.py``); names that are never published are left out.
+    """
+    publication = Publication(store, settings=settings.publish, clock=clock)
+    return snapshot_of(publication, publication.refresh(), settings=settings, format=format, clock=clock)
+
+
+def snapshot_of(
+    publication: Publication, status: Status, *, settings: Settings, format: str, clock: Clock
+) -> Snapshot:
+    """``status``'s published listings in ``format``."""
+    generated_at = clock.now()
+    text = render(
+        format,
+        publication.listings(status),
+        zone=settings.publish.zone,
+        serial=status.zone_serial,
+        ttl=settings.publish.ttl,
+        generated_at=generated_at,
+    )
+    return Snapshot(format=format, text=text, serial=status.zone_serial, generated_at=generated_at)
 
 
 def signature_of(snapshot: Snapshot, *, key: SecretKey, file_name: str) -> str:

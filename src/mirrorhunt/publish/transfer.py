@@ -1,7 +1,10 @@
 """Answers of the primary, as wire messages: SOA, AXFR, IXFR (RFC 5936, RFC 1995), with TSIG.
 
 ``respond(wire, …)`` is pure: it takes one request and returns the messages to send back (none
-for a message that deserves no answer). The server (``primary.py``) only moves the bytes.
+for a message that deserves no answer). ``prepare`` splits that in two for a server: what reads the
+zone, done at once, and the encoding, returned as a function that may run in another thread while the
+zone moves on (a full zone of a million names takes seconds to encode: ``zone_wire.py``). The server
+(``primary.py``) only moves the bytes.
 
 - Access by address: a source outside ``Access.networks`` is REFUSED.
 - With a TSIG key, AXFR and IXFR must be signed with it (else NOTAUTH); SOA queries may be unsigned,
@@ -14,7 +17,7 @@ for a message that deserves no answer). The server (``primary.py``) only moves t
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -31,9 +34,11 @@ import dns.tsig
 from mirrorhunt.errors import ConfigError
 from mirrorhunt.publish.serial import serial_gt
 from mirrorhunt.publish.zone import PublishedZone
+from mirrorhunt.publish.zone_wire import full_messages
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Transport = Literal["udp", "tcp"]
+Encoder = Callable[[], list[bytes]]
 RRSETS_PER_MESSAGE = 200
 """At most 266 octets per policy record (255-octet owner): 200 of them fit a 65,535-octet message."""
 
@@ -72,28 +77,36 @@ def respond(
     wire: bytes, *, source: str, transport: Transport, zone: PublishedZone, access: Access
 ) -> list[bytes]:
     """The wire messages answering one request (an empty list: send nothing)."""
+    return prepare(wire, source=source, transport=transport, zone=zone, access=access)()
+
+
+def prepare(
+    wire: bytes, *, source: str, transport: Transport, zone: PublishedZone, access: Access
+) -> Encoder:
+    """Read what the answer needs from ``zone`` now; the returned function encodes it, in any thread."""
     try:
         query = dns.message.from_wire(wire, keyring=access.keyring)
     except (dns.message.UnknownTSIGKey, dns.tsig.BadSignature, dns.tsig.BadTime, dns.tsig.BadKey):
-        return _error_from_header(wire, dns.rcode.NOTAUTH)
+        return _ready(_error_from_header(wire, dns.rcode.NOTAUTH))
     except dns.exception.DNSException:
-        return _error_from_header(wire, dns.rcode.FORMERR)
+        return _ready(_error_from_header(wire, dns.rcode.FORMERR))
     if query.flags & dns.flags.QR:
-        return []
+        return _ready([])
     if query.opcode() != dns.opcode.QUERY or len(query.question) != 1:
-        return [_rcode(query, dns.rcode.NOTIMP if query.opcode() != dns.opcode.QUERY else dns.rcode.FORMERR)]
+        rcode = dns.rcode.NOTIMP if query.opcode() != dns.opcode.QUERY else dns.rcode.FORMERR
+        return _ready([_rcode(query, rcode)])
     if not access.allows(source):
-        return [_rcode(query, dns.rcode.REFUSED)]
+        return _ready([_rcode(query, dns.rcode.REFUSED)])
     question = query.question[0]
     if question.name != zone.origin:
-        return [_rcode(query, dns.rcode.NOTAUTH if query.had_tsig else dns.rcode.REFUSED)]
+        return _ready([_rcode(query, dns.rcode.NOTAUTH if query.had_tsig else dns.rcode.REFUSED)])
     kind = question.rdtype
     if kind in (dns.rdatatype.AXFR, dns.rdatatype.IXFR):
         if access.key is not None and not query.had_tsig:
-            return [_rcode(query, dns.rcode.NOTAUTH)]
+            return _ready([_rcode(query, dns.rcode.NOTAUTH)])
         if kind == dns.rdatatype.AXFR:
-            return [] if transport == "udp" else _messages(query, zone.full())
-        return _ixfr(query, transport=transport, zone=zone)
+            return _ready([]) if transport == "udp" else _full(query, zone=zone, access=access)
+        return _ixfr(query, transport=transport, zone=zone, access=access)
     response = dns.message.make_response(query)
     response.flags |= dns.flags.AA
     if kind in (dns.rdatatype.SOA, dns.rdatatype.ANY):
@@ -102,18 +115,33 @@ def respond(
         response.answer.append(zone.ns())
     else:
         response.authority.append(zone.soa())
-    return [response.to_wire()]
+    return _ready([response.to_wire()])
 
 
-def _ixfr(query: dns.message.Message, *, transport: Transport, zone: PublishedZone) -> list[bytes]:
+def _ready(wires: list[bytes]) -> Encoder:
+    return lambda: wires
+
+
+def _full(query: dns.message.Message, *, zone: PublishedZone, access: Access) -> Encoder:
+    """The whole zone as it is now: a copy of its names, sorted and encoded by the caller's thread."""
+    soa, ns, names = zone.soa(), zone.ns(), tuple(zone.journal.names)
+    key = access.key if query.had_tsig else None
+    return lambda: full_messages(query, soa=soa, ns=ns, names=zone.in_order(names), ttl=zone.ttl, key=key)
+
+
+def _ixfr(
+    query: dns.message.Message, *, transport: Transport, zone: PublishedZone, access: Access
+) -> Encoder:
     client = _client_serial(query)
     if client is None:
-        return [_rcode(query, dns.rcode.FORMERR)]
+        return _ready([_rcode(query, dns.rcode.FORMERR)])
     current = zone.serial
     if transport == "udp" or client == current or serial_gt(client, current):
-        return _messages(query, [zone.soa()])
+        return _ready(_messages(query, [zone.soa()]))
     body = zone.incremental(client)
-    return _messages(query, zone.full() if body is None else body)
+    if body is None:
+        return _full(query, zone=zone, access=access)
+    return lambda: _messages(query, body)
 
 
 def _client_serial(query: dns.message.Message) -> int | None:

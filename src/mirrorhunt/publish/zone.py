@@ -2,7 +2,8 @@
 
 The records are those of ``render_rpz`` (``policy_records``): SOA, NS, then ``name CNAME .`` and
 ``*.name CNAME .`` for every listed name. A name that is not a valid domain name or is a public
-suffix is never published, whatever the store holds.
+suffix, allowlisted or the stop page's (``valve.Exclusions``), or too long to fit under the zone's
+name, is never published, whatever the store holds.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import dns.rrset
 from mirrorhunt.errors import InvalidInput, InvalidName
 from mirrorhunt.names import is_public_suffix, normalize_name
 from mirrorhunt.publish.journal import Difference, Journal
-from mirrorhunt.publish.rpz import MAX_TTL, NAMESERVER, policy_records, soa_rdata, zone_origin
+from mirrorhunt.publish.rpz import MAX_NAME, MAX_TTL, NAMESERVER, policy_records, soa_rdata, zone_origin
 from mirrorhunt.publish.serial import Epoch
+from mirrorhunt.publish.valve import Exclusions
 
 IN = dns.rdataclass.IN
 
@@ -42,7 +44,9 @@ def _target(text: str) -> dns.rdata.Rdata:
 class PublishedZone:
     """The zone a primary serves: the journal's names at its head, numbered by the epoch."""
 
-    def __init__(self, *, zone: str, ttl: int, journal: Journal, epoch: Epoch) -> None:
+    def __init__(
+        self, *, zone: str, ttl: int, journal: Journal, epoch: Epoch, exclusions: Exclusions | None = None
+    ) -> None:
         if not 0 <= ttl <= MAX_TTL:
             raise InvalidInput(f"TTL {ttl} is out of range", hint=f"a TTL is from 0 to {MAX_TTL} seconds")
         self.text_origin = zone_origin(zone)
@@ -50,6 +54,8 @@ class PublishedZone:
         self.ttl = ttl
         self.journal = journal
         self.epoch = epoch
+        self._published: dict[str, str | None] = {}
+        self.exclusions = exclusions or Exclusions()
 
     @property
     def serial(self) -> int:
@@ -65,24 +71,38 @@ class PublishedZone:
     def ns(self) -> dns.rrset.RRset:
         return dns.rrset.from_text(self.origin, self.ttl, IN, dns.rdatatype.NS, NAMESERVER)
 
+    def published(self, name: str) -> str | None:
+        """The name as this zone publishes it (A-labels), or None when it is never published here.
+
+        Each name is checked once and the outcome remembered: a full transfer of a million names cannot
+        afford the check every time.
+        """
+        try:
+            return self._published[name]
+        except KeyError:
+            normal = publishable(name)
+            if normal is not None and (
+                len(f"*.{normal}.{self.text_origin}") > MAX_NAME
+                or self.exclusions.refusal(normal) is not None
+            ):
+                normal = None
+            self._published[name] = normal
+            return normal
+
+    def in_order(self, names: Iterable[str]) -> list[str]:
+        """The published forms of ``names``, each once, sorted: the order of a full transfer."""
+        return sorted({normal for name in names if (normal := self.published(name)) is not None})
+
     def policy(self, names: Iterable[str]) -> Iterator[dns.rrset.RRset]:
         """The policy records of the publishable ``names``, in the order given."""
         for name in names:
-            normal = publishable(name)
+            normal = self.published(name)
             if normal is None:
                 continue
             for owner, target in policy_records(normal, origin=self.text_origin):
                 rrset = dns.rrset.RRset(dns.name.from_text(owner, self.origin), IN, dns.rdatatype.CNAME)
                 rrset.add(_target(target), self.ttl)
                 yield rrset
-
-    def full(self) -> Iterator[dns.rrset.RRset]:
-        """Every record of the zone as AXFR sends it: SOA, NS, policy records, SOA."""
-        soa = self.soa()
-        yield soa
-        yield self.ns()
-        yield from self.policy(sorted(self.journal.names))
-        yield soa
 
     def incremental(self, client_serial: int) -> list[dns.rrset.RRset] | None:
         """An IXFR answer body from ``client_serial`` (RFC 1995 §4); None when only AXFR can help."""

@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mirrorhunt.model import Event
-from mirrorhunt.publish.journal import FIRST_SERIAL, Change, Journal, changes_of
-
-AT = datetime(2026, 5, 1, tzinfo=UTC)
+from mirrorhunt.publish.journal import FIRST_SERIAL, Change, Journal
 
 
-def event(kind: str, name: str, serial: int | None) -> Event:
-    detail = {"case": "salon"} if serial is None else {"case": "salon", "serial": serial}
-    return Event(kind=kind, subject=name, detail=detail, at=AT)
+def test_a_batch_is_one_serial_applied_whole() -> None:
+    journal = Journal()
+    batch = [Change(serial=2, name=f"n{i}.gg", listed=True) for i in range(3)]
+    assert journal.apply([*batch, Change(serial=3, name="n0.gg", listed=False)]) == 4
+    assert (journal.head, journal.names) == (3, {"n1.gg", "n2.gg"})
+    before_batch = journal.difference(FIRST_SERIAL)
+    assert before_batch is not None and before_batch.added == ("n1.gg", "n2.gg")
+    after_batch = journal.difference(2)
+    assert after_batch is not None and (after_batch.removed, after_batch.added) == (("n0.gg",), ())
 
 
-def test_changes_come_from_listing_events_with_a_serial_in_serial_order() -> None:
-    events = [
-        event("listing.removed", "a.gg", 3),
-        event("case.added", "salon", None),
-        event("listing.added", "a.gg", 2),
-        event("listing.added", "b.gg", None),
-    ]
-    assert changes_of(events) == [
-        Change(serial=2, name="a.gg", listed=True),
-        Change(serial=3, name="a.gg", listed=False),
-    ]
+def test_a_bounded_journal_forgets_whole_serials() -> None:
+    journal = Journal(max_changes=2)
+    journal.apply([Change(serial=2, name=f"n{i}.gg", listed=True) for i in range(3)])
+    assert (journal.head, journal.start) == (2, 2)
+    assert journal.difference(FIRST_SERIAL) is None
+    journal.apply([Change(serial=3, name="x.gg", listed=True)])
+    moved = journal.difference(2)
+    assert moved is not None and moved.added == ("x.gg",)
 
 
 def test_apply_stops_at_a_missing_serial_and_takes_repeats() -> None:

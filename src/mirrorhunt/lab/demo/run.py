@@ -8,16 +8,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from mirrorhunt.clock import SystemClock
 from mirrorhunt.config import Settings
 from mirrorhunt.engine.cases import open_case, submit_tip
 from mirrorhunt.engine.scan import Progress, ScanReport, scan
 from mirrorhunt.lab import LabThread, write_env_file
 from mirrorhunt.lab.demo.scenario import DemoScenario, build_demo
-from mirrorhunt.publish.output import export, write_atomically
+from mirrorhunt.publish.keys import generate_key_files
+from mirrorhunt.publish.output import write_export
+from mirrorhunt.publish.signed import signing_key, take_snapshot
 from mirrorhunt.store import Store
 
 CASE = "salon-lumiere"
 ZONE = "rpz.mirrorhunt.lab."
+EXPORTS = {
+    "rpz": "mirrorhunt.rpz",
+    "hosts": "mirrorhunt.hosts",
+    "unbound": "mirrorhunt.unbound.conf",
+    "json": "mirrorhunt.json",
+    "stix": "mirrorhunt.stix.json",
+}
+"""The files the demo writes (each with a ``.minisig``), by format."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,6 +38,12 @@ class DemoOutcome:
     scenario: DemoScenario
     report: ScanReport
     rpz: Path
+    exports: tuple[Path, ...]
+    """Every file written, signatures included."""
+    serial: int
+    """The zone serial of the exports (the one the primary would serve)."""
+    public_key: Path
+    """Verifies every signature: ``minisign -V -p KEY -m FILE``."""
     listed: tuple[str, ...]
     database_url: str
     env_file: Path
@@ -64,7 +81,7 @@ def demo_lab(
                 **lab.settings_overrides(),
                 "database_url": database_url or f"sqlite:///{workdir / 'mirrorhunt.db'}",
                 "evidence_dir": str(workdir / "evidence"),
-                "publish": {"zone": ZONE},
+                "publish": {"zone": ZONE, "signing_key": str(workdir / "demo.key")},
             }
         )
         yield scenario, lab, settings
@@ -73,7 +90,9 @@ def demo_lab(
 def run_demo(
     *, scenario: DemoScenario, lab: LabThread, settings: Settings, workdir: Path, progress: Progress
 ) -> DemoOutcome:
-    """Open the case, give the tip, scan, write the RPZ: what a person would do, in one call."""
+    """Open the case, give the tip, scan, write the signed RPZ and exports: what a person would do."""
+    public_key = workdir / "demo.pub"
+    generate_key_files(workdir / "demo.key", public_path=public_key, force=True)
     env_file = workdir / "lab.env"
     write_env_file(
         env_file,
@@ -82,6 +101,7 @@ def run_demo(
             "MIRRORHUNT_DATABASE_URL": settings.database_url,
             "MIRRORHUNT_EVIDENCE_DIR": settings.evidence_dir,
             "MIRRORHUNT_PUBLISH__ZONE": ZONE,
+            "MIRRORHUNT_PUBLISH__SIGNING_KEY": settings.publish.signing_key or "",
         },
     )
     with Store.open(settings.database_url) as store:
@@ -101,13 +121,24 @@ def run_demo(
         for tip in scenario.tips:
             submit_tip(store=store, case=CASE, name=tip, detail="a hotline report")
         report = asyncio.run(scan(CASE, store=store, settings=settings, progress=progress))
-        rpz = workdir / "mirrorhunt.rpz"
-        write_atomically(rpz, export(store, settings=settings, format="rpz"))
+        key = signing_key(settings)
+        snapshots = {
+            format: take_snapshot(store, settings=settings, format=format, clock=SystemClock())
+            for format in EXPORTS
+        }
+        exports = [
+            path
+            for format, snapshot in snapshots.items()
+            for path in write_export(workdir / EXPORTS[format], snapshot, key=key)
+        ]
         listed = tuple(listing.name for listing in store.listings())
     return DemoOutcome(
         scenario=scenario,
         report=report,
-        rpz=rpz,
+        rpz=workdir / EXPORTS["rpz"],
+        exports=tuple(exports),
+        serial=snapshots["rpz"].serial,
+        public_key=public_key,
         listed=listed,
         database_url=settings.database_url,
         env_file=env_file,

@@ -1,0 +1,253 @@
+"""What is published: the store serial released to the primary and the exports, and its zone serial.
+
+The store's listings may run ahead of what is published. ``Publication.refresh`` releases the store's
+head unless the safety valve (``valve.py``) holds the change, and then nothing more is released until a
+person runs ``mirrorhunt publish confirm``. The primary, the feeds and ``mirrorhunt publish`` all serve
+the released version, numbered by the same epoch (``serial.py``), so a consumer mixing zone transfers
+and file exports never sees the serial go back. State lives in the store's positions, under
+``publish.<zone>.``: ``released``, ``held`` (the store serial that tripped the valve, 0 when none),
+``window.serial`` / ``window.start`` (the baseline of the current minute) and ``epoch.start`` /
+``epoch.base`` (shared with the primary).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from mirrorhunt.clock import Clock
+from mirrorhunt.config import PublishSettings
+from mirrorhunt.errors import ConfigError, InvalidInput
+from mirrorhunt.model import Event, Listing
+from mirrorhunt.publish.journal import FIRST_SERIAL
+from mirrorhunt.publish.rpz import zone_origin
+from mirrorhunt.publish.serial import Epoch, open_epoch
+from mirrorhunt.publish.valve import (
+    WINDOW_SECONDS,
+    Assessment,
+    Exclusions,
+    Limits,
+    assess,
+    exclusions_of,
+    parse_allowlist,
+)
+from mirrorhunt.store import Store
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Status:
+    """The published version against the store's head."""
+
+    head: int
+    """The store serial of the latest listing change."""
+    released: int
+    """The store serial that is published."""
+    zone_serial: int
+    """The SOA serial the released version is published under."""
+    held: bool
+    pending: Assessment
+    """The change from the released version to the head (its reasons say why it is held)."""
+    names: frozenset[str]
+    """The names published (listed at ``released`` and not excluded)."""
+    excluded: tuple[tuple[str, str], ...]
+    """(name, why) of each name listed at ``released`` that is never published."""
+
+
+class Publication:
+    """The published version of ``[publish] zone`` in ``store``."""
+
+    def __init__(self, store: Store, *, settings: PublishSettings, clock: Clock) -> None:
+        self._store, self._clock = store, clock
+        self.limits = Limits(
+            max_added=settings.max_added,
+            max_removed_share=settings.max_removed_share,
+            removed_floor=settings.removed_floor,
+        )
+        self.exclusions = exclusions_in(settings)
+        self._key = f"publish.{zone_origin(settings.zone)}."
+        self._seen: tuple[int | None, ...] = ()
+
+    def marker(self) -> tuple[int | None, ...]:
+        """Cheap reads that change whenever what ``refresh`` would answer may have changed."""
+        return (self._store.zone_serial(), *self._positions())
+
+    def released(self) -> int:
+        """The released store serial, calling ``refresh`` only when the store or a position moved."""
+        serial = self._store.zone_serial()
+        if (serial, *self._positions()) != self._seen:
+            self.refresh()
+            self._seen = (serial, *self._positions())
+        return self._seen[1] or FIRST_SERIAL
+
+    def refresh(self) -> Status:
+        """Release the store's head unless the valve holds it; the status after that."""
+        head = self._store.zone_serial()
+        changes = self._changes()
+        released = self._get("released") or FIRST_SERIAL
+        held = bool(self._get("held"))
+        if not held and released < head:
+            now = self._now()
+            start, baseline = self._get("window.start"), self._get("window.serial")
+            if start is None or baseline is None or now - start >= WINDOW_SECONDS:
+                start, baseline = now, released
+                self._set("window.start", start)
+                self._set("window.serial", baseline)
+            window = assess(
+                baseline=self._published(changes, baseline),
+                target=self._published(changes, head),
+                limits=self.limits,
+            )
+            if window.held:
+                held = True
+                self._set("held", head)
+                self._store.append_event(
+                    Event(
+                        kind="publish.held",
+                        subject=self._key.removeprefix("publish.").rstrip("."),
+                        detail={"released": released, "head": head, "reasons": list(window.reasons)},
+                        at=self._clock.now(),
+                    )
+                )
+            else:
+                released = head
+                self._set("released", released)
+        return self._status(changes, head=head, released=released, held=held)
+
+    def confirm(self, *, serial: int | None = None, by: str) -> Status:
+        """Release the store's version ``serial`` (default: the head) and lift any hold."""
+        head = self._store.zone_serial()
+        released = self._get("released") or FIRST_SERIAL
+        target = head if serial is None else serial
+        if not released <= target <= head:
+            raise InvalidInput(
+                f"store serial {target} cannot be confirmed: {released} is published, {head} is the latest",
+                hint="confirm a serial `mirrorhunt publish status` shows, or none for the latest",
+            )
+        for key, value in (("released", target), ("held", 0), ("window.serial", target)):
+            self._set(key, value)
+        self._set("window.start", self._now())
+        self._store.append_event(
+            Event(
+                kind="publish.confirmed",
+                subject=self._key.removeprefix("publish.").rstrip("."),
+                detail={"from": released, "to": target, "by": by},
+                at=self._clock.now(),
+            )
+        )
+        return self.refresh()
+
+    def listings(self, status: Status) -> list[Listing]:
+        """The published listings (of ``status.names``), sorted by name."""
+        current = {listing.name: listing for listing in self._store.listings()}
+        missing = status.names - current.keys()
+        if missing:
+            current.update(_listings_of(self._store.events(kind="listing.added"), missing, status.released))
+        return sorted((current[name] for name in status.names), key=lambda listing: listing.name)
+
+    def epoch(self, released: int) -> Epoch:
+        """The epoch the primary serves (saved in the store), or a new one saved now when none is."""
+        start, base = self._get("epoch.start"), self._get("epoch.base")
+        if start is not None and base is not None and start <= released:
+            return Epoch(start=start, base=base)
+        previous = None if start is None or base is None else Epoch(start=start, base=base)
+        epoch = open_epoch(store_serial=released, previous=previous, now_seconds=self._now())
+        self.save_epoch(epoch)
+        return epoch
+
+    def save_epoch(self, epoch: Epoch) -> None:
+        self._set("epoch.start", epoch.start)
+        self._set("epoch.base", epoch.base)
+
+    def saved_epoch(self) -> Epoch | None:
+        start, base = self._get("epoch.start"), self._get("epoch.base")
+        return None if start is None or base is None else Epoch(start=start, base=base)
+
+    def _status(
+        self, changes: list[tuple[int, str, bool]], *, head: int, released: int, held: bool
+    ) -> Status:
+        listed = _names_at(changes, released)
+        published = frozenset(name for name in listed if self.exclusions.refusal(name) is None)
+        excluded = tuple(
+            (name, reason) for name in sorted(listed) if (reason := self.exclusions.refusal(name)) is not None
+        )
+        pending = assess(baseline=published, target=self._published(changes, head), limits=self.limits)
+        if not held:
+            pending = Assessment(added=pending.added, removed=pending.removed, baseline=pending.baseline)
+        return Status(
+            head=head,
+            released=released,
+            zone_serial=self.epoch(released).zone_serial(released),
+            held=held,
+            pending=pending,
+            names=published,
+            excluded=excluded,
+        )
+
+    def _published(self, changes: list[tuple[int, str, bool]], serial: int) -> frozenset[str]:
+        return frozenset(n for n in _names_at(changes, serial) if self.exclusions.refusal(n) is None)
+
+    def _changes(self) -> list[tuple[int, str, bool]]:
+        return [
+            (change.serial, change.name, change.kind == "listing.added")
+            for change in self._store.listing_changes()
+            if change.serial is not None
+        ]
+
+    def _positions(self) -> tuple[int | None, ...]:
+        return tuple(self._get(key) for key in ("released", "held", "epoch.start", "epoch.base"))
+
+    def _now(self) -> int:
+        return int(self._clock.now().timestamp())
+
+    def _get(self, key: str) -> int | None:
+        return self._store.get_position(self._key + key)
+
+    def _set(self, key: str, value: int) -> None:
+        self._store.set_position(self._key + key, value)
+
+
+def _names_at(changes: Iterable[tuple[int, str, bool]], serial: int) -> set[str]:
+    names: set[str] = set()
+    for change_serial, name, listed in changes:
+        if change_serial > serial:
+            break
+        if listed:
+            names.add(name)
+        else:
+            names.discard(name)
+    return names
+
+
+def _listings_of(events: Iterable[Event], names: frozenset[str], serial: int) -> dict[str, Listing]:
+    """The listing records of ``names`` as their last ``listing.added`` event at or before ``serial``."""
+    found: dict[str, Listing] = {}
+    for event in events:
+        detail = event.detail
+        if event.subject in names and int(detail.get("serial", 0)) <= serial:
+            expires = detail.get("expires")
+            found[event.subject] = Listing(
+                name=event.subject,
+                case=str(detail["case"]),
+                action=detail.get("action", "nxdomain"),
+                reason=str(detail["reason"]),
+                decided_by=str(detail["decided_by"]),
+                since=event.at,
+                expires=None if expires is None else date.fromisoformat(expires),
+            )
+    return found
+
+
+def exclusions_in(settings: PublishSettings) -> Exclusions:
+    """The names ``settings`` never let be published (allowlist, allowlist file, stop page)."""
+    allowlist = list(settings.allowlist)
+    if settings.allowlist_file is not None:
+        path = Path(settings.allowlist_file)
+        try:
+            allowlist += parse_allowlist(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"cannot read publish.allowlist_file {path}: {exc}", hint="one name a line, UTF-8"
+            ) from exc
+    return exclusions_of(allowlist=allowlist, stop_page=settings.stop_page)

@@ -36,6 +36,16 @@ class ProbeSettings(_Section):
     ca_bundle: str | None = None
     """PEM file of extra trusted authorities (the lab writes its CA here)."""
     user_agent: str = "mirrorhunt/0.1 (court-ordered blocking; landing page only)"
+    proxy: str | None = None
+    """``socks5://[user:password@]host:port``: every connection goes through it, names resolved by the
+    proxy (Tor for .onion mirrors, or another vantage point); .onion names are refused without one."""
+    max_per_host: int = 4
+    """Requests in flight to one host name at a time."""
+    max_per_address: int = 16
+    """Requests in flight to one IP address at a time (many names often share one server)."""
+    keepalive: float = 2.0
+    """Seconds an idle connection is kept for the next request to its host (each holds ~130 KB of
+    TLS buffers: a long keep-alive in a sweep of distinct hosts only costs memory)."""
 
 
 class CtSettings(_Section):
@@ -43,11 +53,27 @@ class CtSettings(_Section):
     """Base URLs of RFC 6962 logs to follow, e.g. ``https://ct.example/2026/``."""
     batch_size: int = 256
     max_entries_per_pass: int = 100_000
+    log_list: str | None = None
+    """A log list in the browsers' v3 JSON format (log_list.json): its usable logs are followed too."""
 
 
 class PermuteSettings(_Section):
     tld_swap: bool = True
     typos: bool = True
+    scan_limit: int = 5000
+    """How many permutations, most likely first, one ``scan`` looks up; ``run`` sweeps them all."""
+
+
+class MonitorSettings(_Section):
+    """Pace of ``mirrorhunt run``, in seconds."""
+
+    ct_every: float = 2.0
+    queue_every: float = 1.0
+    reprobe_every: float = 6 * 3600.0
+    """Live names (mirrors, parked pages, unrelated sites) and seized names are probed again this often."""
+    reprobe_gone_every: float = 24 * 3600.0
+    sweep_every: float = 24 * 3600.0
+    """A full permutation sweep of every case starts again this long after the last one ended."""
 
 
 class PublishSettings(_Section):
@@ -57,10 +83,27 @@ class PublishSettings(_Section):
     notify: list[str] = []
     tsig: str | None = None
     """``"name:algorithm:base64secret"``: transfers must be signed with it (docs/publishing.md)."""
+    update: str | None = None
+    """``"host:port"`` of the operator's own primary: listing changes are pushed to it as RFC 2136
+    UPDATEs signed with ``tsig`` (``publish.update.push_changes``) instead of served by us."""
     allow: list[str] = ["127.0.0.0/8", "::1"]
     """Addresses or networks that may ask the primary for the zone (SOA, AXFR, IXFR)."""
     signing_key: str | None = None
     """minisign secret key file that signs every export and zone (``mirrorhunt keys generate``)."""
+    feeds_listen: str = "127.0.0.1:8053"
+    """Where ``mirrorhunt serve`` serves the signed feeds over HTTP; "" serves none."""
+    max_added: int = 500
+    """Names a minute may add to the published zone before a person must confirm (``publish confirm``)."""
+    max_removed_share: float = 0.2
+    """Share of the published names a minute may drop before a person must confirm."""
+    removed_floor: int = 10
+    """Drops of up to this many names a minute never need confirming, whatever the share."""
+    allowlist: list[str] = []
+    """Names never published, nor any name below or above them."""
+    allowlist_file: str | None = None
+    """A file of more such names, one a line (``#`` comments)."""
+    stop_page: str | None = None
+    """The stop page's host name: never published, nor any name above it."""
 
 
 class WebSettings(_Section):
@@ -78,6 +121,7 @@ class Settings(_Section):
     probe: ProbeSettings = ProbeSettings()
     ct: CtSettings = CtSettings()
     permute: PermuteSettings = PermuteSettings()
+    monitor: MonitorSettings = MonitorSettings()
     publish: PublishSettings = PublishSettings()
     web: WebSettings = WebSettings()
 

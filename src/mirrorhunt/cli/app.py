@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mirrorhunt.cli import blocklist, cases, demo, evaluate, evidence, keys, lab, pipeline, probe, serve
+from mirrorhunt.cli import blocklist, cases, demo, evaluate, evidence, keys, lab, pipeline, probe, run, serve
 from mirrorhunt.cli.context import CliContext
 from mirrorhunt.errors import MirrorhuntError
 
@@ -48,6 +48,7 @@ blocklist.register(app)
 demo.register(app)
 probe.register(app)
 serve.register(app)
+run.register(app)
 
 
 def main() -> None:

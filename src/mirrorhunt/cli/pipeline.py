@@ -13,6 +13,7 @@ from mirrorhunt.cli.context import CliContext
 from mirrorhunt.cli.progress import progress_bar
 from mirrorhunt.cli.render import candidate_json, candidates_table, scan_json, scan_table
 from mirrorhunt.engine.cases import submit_tip
+from mirrorhunt.engine.history import candidate_views
 from mirrorhunt.engine.scan import scan as run_scan
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="One JSON document on standard output, nothing else.")]
@@ -63,13 +64,30 @@ def candidates(
     case: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """What the sources found, with state, verdict, score, signals and how it was found."""
+    """What the sources found, with state, verdict, score, signals, how it was found and its history."""
     cli: CliContext = ctx.obj
     with cli.store() as store:
         if case is not None:
             store.get_case(case)
-        rows = [(c, store.latest_verdict(c.case, c.name)) for c in store.candidates(case)]
+        views = candidate_views(store, case=case)
     if as_json:
-        typer.echo(json.dumps([candidate_json(c, v) for c, v in rows], indent=1))
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        **candidate_json(v.candidate, v.verdict),
+                        "history": [
+                            {"at": c.at.isoformat(), "from": c.before, "to": c.state} for c in v.changes
+                        ],
+                    }
+                    for v in views
+                ],
+                indent=1,
+            )
+        )
     else:
-        Console().print(candidates_table(rows))
+        rows = [(v.candidate, v.verdict) for v in views]
+        histories = {
+            (v.candidate.case, v.candidate.name): " → ".join(c.state for c in v.changes) for v in views
+        }
+        Console().print(candidates_table(rows, histories=histories))

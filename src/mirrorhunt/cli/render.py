@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
@@ -42,9 +43,20 @@ def found_by(candidate: Candidate) -> str:
     return {"ct": "CT log"}.get(candidate.source, candidate.source.rpartition(":")[2])
 
 
-def candidates_table(rows: list[tuple[Candidate, Verdict | None]]) -> Table:
+def candidates_table(
+    rows: list[tuple[Candidate, Verdict | None]], *, histories: Mapping[tuple[str, str], str] | None = None
+) -> Table:
+    """One row per candidate; with ``histories`` (by case and name), a column of its past states."""
     table = Table(title=f"{len(rows)} candidates", title_justify="left")
-    for column in ("case", "name", "state", "verdict", "score", "found by"):
+    for column in (
+        "case",
+        "name",
+        "state",
+        "verdict",
+        "score",
+        "found by",
+        *(["history"] if histories else []),
+    ):
         table.add_column(column)
     for candidate, verdict in rows:
         table.add_row(
@@ -54,6 +66,7 @@ def candidates_table(rows: list[tuple[Candidate, Verdict | None]]) -> Table:
             verdict.label if verdict else "—",
             f"{verdict.score:.2f}" if verdict else "—",
             f"{found_by(candidate)}: {candidate.detail}" if candidate.detail else found_by(candidate),
+            *([histories.get((candidate.case, candidate.name), "")] if histories else []),
         )
     return table
 

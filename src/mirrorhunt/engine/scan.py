@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -17,10 +17,11 @@ import aiohttp
 
 from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import Settings
+from mirrorhunt.engine.history import fingerprint_digest
 from mirrorhunt.errors import InvalidInput, InvalidName, MirrorhuntError
 from mirrorhunt.evidence import EvidenceFolder
 from mirrorhunt.fingerprint import Fingerprint, fingerprint
-from mirrorhunt.match import best_verdict
+from mirrorhunt.match import ReferenceIndex, unrelated_verdict
 from mirrorhunt.model import Candidate, Capture, Case, Listing, Verdict
 from mirrorhunt.names import host_of, is_public_suffix
 from mirrorhunt.probe import Prober
@@ -46,6 +47,8 @@ class ScanResult:
     capture: Capture
     verdict: Verdict | None
     listed: bool
+    fingerprint: Fingerprint | None = None
+    """The capture's fingerprint, when a page was fetched."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,23 +75,24 @@ async def scan(
     clock = clock or SystemClock()
     report = progress or _silent
     case = store.get_case(case_name)
-    references = [fingerprint(r.html, url=r.url, favicon=r.favicon) for r in store.references(case.name)]
-    if not references:
-        raise InvalidInput(
-            f"case {case.name!r} has no reference page",
-            hint=f"add one: mirrorhunt case add {case.name} --url URL --reference FILE.html",
-        )
+    references = case_references(case, store=store)
     warnings: list[str] = []
     async with Prober(settings, clock=clock, evidence=EvidenceFolder.from_settings(settings)) as prober:
         from_permutations, checked = await _propose_permutations(
             case, prober=prober, settings=settings, clock=clock, progress=report
         )
-        from_ct, ct_read = await _propose_from_ct(
-            case, store=store, settings=settings, clock=clock, warnings=warnings
-        )
-        proposed = {c.name for c in (*from_permutations, *from_ct)}
-        for candidate in (*from_permutations, *from_ct):
+        for candidate in from_permutations:
             store.add_candidate(candidate)
+        async with aiohttp.ClientSession() as session:  # read_ct stores what it finds itself
+            from_ct, ct_read = await read_ct(
+                [WatchRules.of(case)],
+                store=store,
+                settings=settings,
+                clock=clock,
+                warnings=warnings,
+                session=session,
+            )
+        proposed = {c.name for c in (*from_permutations, *from_ct)}
         queue = [c for c in store.candidates(case.name) if c.name in proposed or c.state == "new"]
         results = await _probe_and_judge(
             case,
@@ -102,12 +106,25 @@ async def scan(
         )
     return ScanReport(
         case=case,
-        results=tuple(sorted(results, key=lambda r: (_RANK[_label(r)], r.candidate.name))),
+        results=tuple(sorted(results, key=lambda r: (_RANK.get(_label(r), 5), r.candidate.name))),
         permutations_checked=checked,
         ct_entries_read=ct_read,
         serial=store.zone_serial(),
         warnings=tuple(warnings),
     )
+
+
+def case_references(case: Case, *, store: Store) -> ReferenceIndex:
+    """The case's reference pages, indexed; ``InvalidInput`` when it has none."""
+    references = ReferenceIndex(
+        fingerprint(r.html, url=r.url, favicon=r.favicon) for r in store.references(case.name)
+    )
+    if not len(references):
+        raise InvalidInput(
+            f"case {case.name!r} has no reference page",
+            hint=f"add one: mirrorhunt case add {case.name} --url URL --reference FILE.html",
+        )
+    return references
 
 
 async def _propose_permutations(
@@ -117,9 +134,10 @@ async def _propose_permutations(
     if not (settings.permute.tld_swap or settings.permute.typos):
         return [], 0
     names = permutations(host_of(case.url), tld_swap=settings.permute.tld_swap, typos=settings.permute.typos)
+    names = names[: settings.permute.scan_limit]
     found: list[Candidate] = []
     done = 0
-    async for permutation, dns in _bounded(
+    async for permutation, dns in bounded(
         names, lambda p: prober.resolve(p.name), settings.probe.concurrency
     ):
         done += 1
@@ -137,49 +155,56 @@ async def _propose_permutations(
     return found, len(names)
 
 
-async def _propose_from_ct(
-    case: Case, *, store: Store, settings: Settings, clock: Clock, warnings: list[str]
+async def read_ct(
+    rules: Sequence[WatchRules],
+    *,
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    warnings: list[str],
+    session: aiohttp.ClientSession,
+    priority: int = 0,
 ) -> tuple[list[Candidate], int]:
-    """Names in each CT log, read from its stored position, that meet the case's watch rules; and the
+    """Read each CT log from its stored position; names that meet a case's watch rules become candidates
+    of that case (stored before the position moves on, so a crash loses none); returns them and the
     number of entries read. A log that fails is a warning: the other sources still run."""
-    rules = WatchRules.of(case)
     found: list[Candidate] = []
     read = 0
-    async with aiohttp.ClientSession() as session:
-        for log_url in settings.ct.logs:
-            key = f"ct:{log_url}"
-            follower = CtFollower(log_url=log_url, session=session, batch_size=settings.ct.batch_size)
-            try:
-                position = store.get_position(key)
-                if position is None:
-                    position = max(0, await follower.tree_size() - settings.ct.max_entries_per_pass)
-                entries, position = await follow_once(
-                    follower, position=position, limit=settings.ct.max_entries_per_pass
-                )
-            except MirrorhuntError as exc:
-                warnings.append(f"CT log {log_url}: {exc.diagnostics()}")
-                continue
-            for entry in entries:
-                for name in entry.names:
-                    reason = rules.reason(name)
+    for log_url in settings.ct.logs:
+        key = f"ct:{log_url}"
+        follower = CtFollower(log_url=log_url, session=session, batch_size=settings.ct.batch_size)
+        try:
+            position = store.get_position(key)
+            if position is None:
+                position = max(0, await follower.tree_size() - settings.ct.max_entries_per_pass)
+            entries, position = await follow_once(
+                follower, position=position, limit=settings.ct.max_entries_per_pass
+            )
+        except MirrorhuntError as exc:
+            warnings.append(f"CT log {log_url}: {exc.diagnostics()}")
+            continue
+        for entry in entries:
+            for name in entry.names:
+                for case_rules in rules:
+                    reason = case_rules.reason(name)
                     if reason:
-                        found.append(
-                            Candidate(
-                                case=case.name,
-                                name=name,
-                                source="ct",
-                                detail=f"certificate in {log_url} entry {entry.index}: {reason}",
-                                found_at=clock.now(),
-                            )
+                        candidate = Candidate(
+                            case=case_rules.case,
+                            name=name,
+                            source="ct",
+                            detail=f"certificate in {log_url} entry {entry.index}: {reason}",
+                            found_at=clock.now(),
                         )
-            store.set_position(key, position)
-            read += len(entries)
+                        store.add_candidate(candidate, priority=priority)
+                        found.append(candidate)
+        store.set_position(key, position)
+        read += len(entries)
     return found, read
 
 
 async def _probe_and_judge(
     case: Case,
-    references: list[Fingerprint],
+    references: ReferenceIndex,
     queue: list[Candidate],
     *,
     prober: Prober,
@@ -197,9 +222,9 @@ async def _probe_and_judge(
         queue = []
         async for capture in prober.capture_many(by_name, concurrency=settings.probe.concurrency):
             candidate = by_name[capture.name]
-            results.append(_judge(case, candidate, capture, references, store=store, clock=clock))
+            results.append(judge(case, candidate, capture, references, store=store, clock=clock))
             progress("probing candidates", len(results), total)
-            target = _redirect_target(capture)
+            target = redirect_target(capture)
             if target and target not in seen:
                 seen.add(target)
                 proposed = Candidate(
@@ -215,15 +240,18 @@ async def _probe_and_judge(
     return results
 
 
-def _judge(
+def judge(
     case: Case,
     candidate: Candidate,
     capture: Capture,
-    references: list[Fingerprint],
+    references: ReferenceIndex,
     *,
     store: Store,
     clock: Clock,
 ) -> ScanResult:
+    """Keep the capture, judge it against the references, record the verdict and the candidate's state
+    (``live``, or ``changed`` when its fingerprint differs from the last one seen), list a mirror when the
+    case allows it."""
     capture_id = store.add_capture(case.name, capture)
     if not capture.fetched:
         state = "gone" if capture.dns.outcome == "nxdomain" else "unreachable"
@@ -236,11 +264,16 @@ def _judge(
         url=capture.url or f"https://{capture.name}/",
         favicon=capture.favicon,
         headers=capture.headers,
+        certificate=capture.certificate,
+        redirects=capture.redirects,
     )
-    verdict = best_verdict(references, seen)
+    verdict = references.best_verdict(seen) or unrelated_verdict(seen)
     store.add_verdict(case.name, candidate.name, verdict, capture_id=capture_id)
-    store.set_candidate_state(case.name, candidate.name, "live")
-    candidate = replace(candidate, state="live")
+    digest = fingerprint_digest(seen)
+    previous = store.candidate_digest(case.name, candidate.name)
+    state = "changed" if previous is not None and previous != digest else "live"
+    store.set_candidate_state(case.name, candidate.name, state, digest=digest)
+    candidate = replace(candidate, state=state)
     listed = False
     if verdict.label == "mirror" and case.auto_list and not is_public_suffix(candidate.name):
         listed = store.add_listing(
@@ -253,10 +286,10 @@ def _judge(
                 expires=case.expires,
             )
         ) or any(listing.name == candidate.name for listing in store.listings())
-    return ScanResult(candidate=candidate, capture=capture, verdict=verdict, listed=listed)
+    return ScanResult(candidate=candidate, capture=capture, verdict=verdict, listed=listed, fingerprint=seen)
 
 
-def _redirect_target(capture: Capture) -> str | None:
+def redirect_target(capture: Capture) -> str | None:
     """The name a capture was redirected to, when it is another name."""
     if not capture.url:
         return None
@@ -267,7 +300,7 @@ def _redirect_target(capture: Capture) -> str | None:
     return target if target != capture.name else None
 
 
-async def _bounded(
+async def bounded(
     items: Iterable[T], work: Callable[[T], Awaitable[R]], limit: int
 ) -> AsyncIterator[tuple[T, R]]:
     """Run ``work`` over ``items`` with at most ``limit`` in flight; yield (item, result) as each finishes."""
@@ -288,7 +321,7 @@ def _label(result: ScanResult) -> str:
     return result.verdict.label if result.verdict else result.candidate.state
 
 
-_RANK = {"mirror": 0, "review": 1, "unrelated": 2, "unreachable": 3, "gone": 4, "new": 5, "live": 5}
+_RANK = {"mirror": 0, "review": 1, "unrelated": 2, "unreachable": 3, "gone": 4}
 
 
 def _silent(stage: str, done: int, total: int) -> None:

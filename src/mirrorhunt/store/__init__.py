@@ -1,5 +1,5 @@
 """Storage of mirrorhunt: SQLite by default, PostgreSQL by URL, migrated by Alembic."""
 
-from mirrorhunt.store.store import Store
+from mirrorhunt.store.store import ListingChange, Store
 
-__all__ = ["Store"]
+__all__ = ["ListingChange", "Store"]

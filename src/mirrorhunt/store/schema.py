@@ -67,7 +67,11 @@ candidates = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
     sa.Column("found_at", UtcDateTime, nullable=False),
     sa.Column("state", sa.String(32), nullable=False, index=True),
+    sa.Column("priority", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("due_at", UtcDateTime),  # when the monitor probes it next; NULL: as soon as possible
+    sa.Column("digest", sa.String(64)),  # of the fingerprint last seen: another one means ``changed``
     sa.UniqueConstraint("case_name", "name", name="uq_candidates_case_name"),
+    sa.Index("ix_candidates_due", "priority", "due_at"),
 )
 
 captures = sa.Table(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +20,18 @@ from mirrorhunt.model import Candidate, Capture, Case, Event, Listing, Reference
 from mirrorhunt.store import records, schema
 from mirrorhunt.store.database import WRITER, masked, open_engine, translate
 from mirrorhunt.store.migrate import upgrade
+
+LISTING_KINDS = ("listing.added", "listing.removed")
+
+
+class ListingChange(NamedTuple):
+    """One ``listing.added`` / ``listing.removed`` event, reduced to what a zone needs."""
+
+    id: int
+    """The event's id: readers that follow the listing log keep the last one they saw as their cursor."""
+    kind: str
+    name: str
+    serial: int
 
 
 class Store:
@@ -111,9 +125,10 @@ class Store:
 
     # candidates
 
-    def add_candidate(self, candidate: Candidate) -> bool:
-        """Record a candidate; False, changing nothing, when the case already has that name."""
-        row = records.candidate_row(candidate)
+    def add_candidate(self, candidate: Candidate, *, priority: int = 0) -> bool:
+        """Record a candidate, due for probing at once (lower ``priority`` first); False, changing
+        nothing, when the case already has that name."""
+        row = {**records.candidate_row(candidate), "priority": priority}
         with self._write() as conn:
             _require_case(conn, candidate.case)
             if not _insert_new(conn, schema.candidates, row):
@@ -147,18 +162,65 @@ class Store:
                 _require_case(conn, case)
             return [records.candidate_of(row) for row in conn.execute(query).mappings()]
 
-    def set_candidate_state(self, case: str, name: str, state: str) -> None:
+    def set_candidate_state(self, case: str, name: str, state: str, *, digest: str | None = None) -> None:
+        """Move a candidate to ``state``; with ``digest``, also remember the fingerprint seen. An event
+        records every change of state, and a ``changed`` candidate's every new digest."""
         table = schema.candidates
         which = (table.c.case_name == case, table.c.name == name)
         with self._write() as conn:
-            before = conn.execute(sa.select(table.c.state).where(*which)).scalar_one_or_none()
-            if before is None:
+            row = conn.execute(sa.select(table.c.state, table.c.digest).where(*which)).first()
+            if row is None:
                 raise _unknown_candidate(case, name)
-            if before == state:
+            before, known = row
+            values = {"state": state} if digest is None else {"state": state, "digest": digest}
+            if before == state and (state != "changed" or digest in (None, known)):
+                if digest is not None and digest != known:
+                    conn.execute(sa.update(table).where(*which).values(digest=digest))
                 return
-            conn.execute(sa.update(table).where(*which).values(state=state))
-            detail = {"case": case, "from": before, "to": state}
+            conn.execute(sa.update(table).where(*which).values(**values))
+            detail: dict[str, str | None] = {"case": case, "from": before, "to": state}
+            if state == "changed":
+                detail |= {"digest_before": known, "digest": digest}
             _append(conn, Event(kind="candidate.state", subject=name, detail=detail, at=self._clock.now()))
+
+    def candidate_digest(self, case: str, name: str) -> str | None:
+        """The digest of the fingerprint last seen on the candidate, None before its first page."""
+        table = schema.candidates
+        with self._read() as conn:
+            query = sa.select(table.c.digest).where(table.c.case_name == case, table.c.name == name)
+            digest: str | None = conn.execute(query).scalar_one_or_none()
+        return digest
+
+    # the probe queue (bookkeeping: only changes of state are events)
+
+    def schedule_candidate(self, case: str, name: str, *, due_at: datetime | None) -> None:
+        """Set when the candidate is probed next (None: as soon as possible)."""
+        table = schema.candidates
+        which = (table.c.case_name == case, table.c.name == name)
+        with self._write() as conn:
+            if conn.execute(sa.update(table).where(*which).values(due_at=due_at)).rowcount == 0:
+                raise _unknown_candidate(case, name)
+
+    def claim_due(self, *, now: datetime, lease_until: datetime, limit: int) -> list[Candidate]:
+        """Take up to ``limit`` candidates due at ``now``, lowest priority number first, into state
+        ``resolving`` until ``lease_until``: a monitor that dies holding them gets them back then."""
+        table = schema.candidates
+        due = sa.or_(table.c.due_at.is_(None), table.c.due_at <= records.aware(now, what="now"))
+        order = (table.c.priority, table.c.due_at.asc().nulls_first(), table.c.id)
+        with self._write() as conn:
+            rows = conn.execute(sa.select(table).where(due).order_by(*order).limit(limit)).mappings().all()
+            claimed = []
+            for row in rows:
+                conn.execute(
+                    sa.update(table)
+                    .where(table.c.id == row["id"])
+                    .values(state="resolving", due_at=lease_until)
+                )
+                if row["state"] != "resolving":
+                    detail = {"case": row["case_name"], "from": row["state"], "to": "resolving"}
+                    _append(conn, Event(kind="candidate.state", subject=row["name"], detail=detail, at=now))
+                claimed.append(replace(records.candidate_of(row), state="resolving"))
+        return claimed
 
     # captures and verdicts
 
@@ -231,16 +293,49 @@ class Store:
             _require_case(conn, listing.case)
             if not _insert_new(conn, schema.listings, row):
                 return False
-            detail = {
-                "case": listing.case,
-                "action": listing.action,
-                "reason": listing.reason,
-                "decided_by": listing.decided_by,
-                "expires": None if listing.expires is None else listing.expires.isoformat(),
-                "serial": _next_serial(conn),
-            }
+            detail = _listing_detail(row, serial=_next_serial(conn))
             _append(conn, Event(kind="listing.added", subject=listing.name, detail=detail, at=listing.since))
         return True
+
+    def add_listings(self, listings: Sequence[Listing]) -> int:
+        """List many names in one transaction, as one change of the zone; how many were new.
+
+        The serial rises by one for the whole batch (when at least one name is new) and every new name
+        gets its own ``listing.added`` event carrying that serial: a batch is one version of the zone,
+        one IXFR delta, one NOTIFY. A name already listed, or repeated in the batch, is skipped.
+        """
+        rows: dict[str, dict[str, Any]] = {}
+        for listing in listings:
+            rows.setdefault(listing.name, records.listing_row(listing))
+        if not rows:
+            return 0
+        table = schema.listings
+        with self._write() as conn:
+            for case in {row["case_name"] for row in rows.values()}:
+                _require_case(conn, case)
+            listed = set(
+                conn.execute(sa.select(table.c.name).where(table.c.name.in_(list(rows)))).scalars()
+                if len(rows) <= _IN_LIMIT
+                else conn.execute(sa.select(table.c.name)).scalars()
+            )
+            new = [row for name, row in rows.items() if name not in listed]
+            if not new:
+                return 0
+            conn.execute(sa.insert(table), new)
+            serial = _next_serial(conn)
+            conn.execute(
+                sa.insert(schema.events),
+                [
+                    {
+                        "at": row["since"],
+                        "kind": "listing.added",
+                        "subject": row["name"],
+                        "detail": _listing_detail(row, serial=serial),
+                    }
+                    for row in new
+                ],
+            )
+        return len(new)
 
     def remove_listing(self, name: str, *, reason: str, decided_by: str) -> None:
         """Take a name off the list and raise the zone serial."""
@@ -259,7 +354,8 @@ class Store:
             return [records.listing_of(row) for row in rows]
 
     def zone_serial(self) -> int:
-        """1 for a new database, one more for every listing added or removed since."""
+        """1 for a new database, one more for every listing added or removed since (a batch of
+        ``add_listings`` counts once)."""
         with self._read() as conn:
             serial: int = conn.execute(sa.select(schema.zone_state.c.serial)).scalar_one()
         return serial
@@ -299,6 +395,21 @@ class Store:
         with self._read() as conn:
             return [records.event_of(row) for row in conn.execute(query).mappings()]
 
+    def listing_changes(self, *, after: int = 0) -> list[ListingChange]:
+        """The listing events with an id above ``after``, in the order they were appended.
+
+        Listing changes take the zone serial's row lock before their events get ids, so these ids
+        follow the serials: a reader that keeps the last id it saw misses nothing and reads nothing twice.
+        """
+        table = schema.events
+        query = (
+            sa.select(table.c.id, table.c.kind, table.c.subject, table.c.detail["serial"].as_integer())
+            .where(table.c.kind.in_(LISTING_KINDS), table.c.id > after)
+            .order_by(table.c.id)
+        )
+        with self._read() as conn:
+            return [ListingChange(*row) for row in conn.execute(query)]
+
     # transactions
 
     @contextmanager
@@ -324,6 +435,10 @@ class Store:
                 f"no free connection to the database {self.url}",
                 hint="too many threads use one Store at once",
             ) from exc
+
+
+_IN_LIMIT = 10_000
+"""Above this many names, ``add_listings`` reads every listed name instead of asking ``IN (…)``."""
 
 
 def _dialect_insert(conn: Connection, table: sa.Table) -> Any:
@@ -354,6 +469,18 @@ def _insert_reference(conn: Connection, reference: Reference) -> int:
 
 def _append(conn: Connection, event: Event) -> None:
     conn.execute(sa.insert(schema.events).values(records.event_row(event)))
+
+
+def _listing_detail(row: dict[str, Any], *, serial: int) -> dict[str, Any]:
+    expires = row["expires"]
+    return {
+        "case": row["case_name"],
+        "action": row["action"],
+        "reason": row["reason"],
+        "decided_by": row["decided_by"],
+        "expires": None if expires is None else expires.isoformat(),
+        "serial": serial,
+    }
 
 
 def _next_serial(conn: Connection) -> int:

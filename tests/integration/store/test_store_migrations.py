@@ -22,7 +22,7 @@ def test_opening_twice_keeps_everything(store_url: str, case: Case) -> None:
 
     engine = sa.create_engine(store_url)
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_heads() == ("0002",)
+        assert MigrationContext.configure(conn).get_current_heads() == ("0003",)
     engine.dispose()
 
 

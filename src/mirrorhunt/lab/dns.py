@@ -12,7 +12,6 @@ not otherwise served (``set_addresses("*.wild.test", …)``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
 import struct
 from collections import Counter
@@ -28,6 +27,8 @@ import dns.rcode
 import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
+
+from mirrorhunt.dnstcp import serve_connection
 
 NAMESERVER = "ns.lab"
 _HEADER = struct.Struct(">HH")
@@ -232,20 +233,8 @@ class DnsServer:
             await self._tcp.wait_closed()
 
     async def _serve_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                length = struct.unpack(
-                    ">H", await asyncio.wait_for(reader.readexactly(2), _TCP_IDLE_SECONDS)
-                )[0]
-                wire = await asyncio.wait_for(reader.readexactly(length), _TCP_IDLE_SECONDS)
-                reply = respond(wire, self.zone, udp=False)
-                if reply is None:
-                    break
-                writer.write(struct.pack(">H", len(reply)) + reply)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, TimeoutError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
+        await serve_connection(reader, writer, self._answer_tcp, idle_seconds=_TCP_IDLE_SECONDS)
+
+    async def _answer_tcp(self, wire: bytes, source: str) -> list[bytes]:
+        reply = respond(wire, self.zone, udp=False)
+        return [reply] if reply is not None else []

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import struct
 from collections.abc import Coroutine
 from types import TracebackType
 from typing import Any, cast
@@ -25,6 +24,7 @@ import dns.message
 
 from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import PublishSettings
+from mirrorhunt.dnstcp import serve_connection
 from mirrorhunt.errors import ConfigError
 from mirrorhunt.publish.journal import Change, Journal
 from mirrorhunt.publish.notify import RETRY_TIMEOUTS, acknowledged, notify_message
@@ -252,26 +252,11 @@ class Primary:
         return respond(wire, source=source, transport=transport, zone=self.zone, access=self._access)
 
     async def _serve_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        source = str(writer.get_extra_info("peername")[0])
-        try:
-            while True:
-                size = await asyncio.wait_for(reader.readexactly(2), _TCP_IDLE_SECONDS)
-                wire = await asyncio.wait_for(
-                    reader.readexactly(struct.unpack(">H", size)[0]), _TCP_IDLE_SECONDS
-                )
-                encode = prepare(wire, source=source, transport="tcp", zone=self.zone, access=self._access)
-                replies = await asyncio.to_thread(encode)  # a full zone takes seconds to encode
-                if not replies:
-                    break
-                for reply in replies:
-                    writer.write(struct.pack(">H", len(reply)) + reply)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, TimeoutError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
+        await serve_connection(reader, writer, self._answer_tcp, idle_seconds=_TCP_IDLE_SECONDS)
+
+    async def _answer_tcp(self, wire: bytes, source: str) -> list[bytes]:
+        encode = prepare(wire, source=source, transport="tcp", zone=self.zone, access=self._access)
+        return await asyncio.to_thread(encode)  # a full zone takes seconds to encode
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coroutine)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from mirrorhunt.errors import AlreadyExists, InvalidInput, NotFound
+from mirrorhunt.files import write_atomically
 from mirrorhunt.publish.minisign import PublicKey, SecretKey
 
 
@@ -16,8 +15,8 @@ def generate_key_files(secret_path: Path, *, public_path: Path, force: bool = Fa
         if path.exists() and not force:
             raise AlreadyExists(f"{path} exists", hint="pass --force to replace the key pair")
     key = SecretKey.generate()
-    _write(secret_path, key.encode(), mode=0o600)
-    _write(public_path, key.public_key().encode(), mode=0o644)
+    write_atomically(secret_path, key.encode(), mode=0o600)
+    write_atomically(public_path, key.public_key().encode())
     return key.public_key()
 
 
@@ -40,22 +39,3 @@ def _read(path: Path, *, what: str) -> str:
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read the {what} file {path}: {exc}") from exc
-
-
-def _write(path: Path, text: str, *, mode: int) -> None:
-    directory = path.resolve().parent
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(text)
-            os.chmod(temporary, mode)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise InvalidInput(
-            f"cannot write {path}: {exc.strerror}", hint="check the directory and its rights"
-        ) from exc

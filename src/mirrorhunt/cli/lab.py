@@ -57,7 +57,8 @@ async def _serve(lab: Lab, *, env_file: Path | None) -> None:
             f"lab DNS {lab.dns_address}, HTTP :{lab.http_port}, HTTPS :{lab.https_port}, CT {lab.ct_url}"
         )
         for site in lab.sites:
-            console.print(f"  {site.name:<32} {site.address:<15} {site.redirect or 'files'}")
+            what = f"alias of {site.cname}" if site.cname else site.redirect or "files"
+            console.print(f"  {site.name:<32} {site.address or '':<15} {what}")
         console.print(
             f"settings written to {env_file}"
             if env_file

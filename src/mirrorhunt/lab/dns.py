@@ -43,6 +43,7 @@ class LabZone:
         self.ttl = ttl
         self.serial = 1
         self._addresses: dict[dns.name.Name, tuple[str, ...]] = {}
+        self._aliases: dict[dns.name.Name, dns.name.Name] = {}
         self._ancestors: Counter[dns.name.Name] = Counter()
         self.set_addresses(nameserver, [nameserver_address])
 
@@ -55,10 +56,22 @@ class LabZone:
         self._addresses[owner] = canonical
         self.serial += 1
 
+    def set_alias(self, name: str, target: str) -> None:
+        """Answer ``name`` with a CNAME to ``target`` (a lab name or not)."""
+        owner = dns.name.from_text(name)
+        if owner not in self._aliases:
+            self._ancestors.update(_proper_ancestors(owner))
+        self._aliases[owner] = dns.name.from_text(target)
+        self.serial += 1
+
+    def alias_of(self, name: dns.name.Name) -> dns.name.Name | None:
+        """The CNAME target of an alias, or None."""
+        return self._aliases.get(name)
+
     def remove(self, name: str) -> None:
         """Stop serving ``name``: it answers NXDOMAIN again (unless a name below it exists)."""
         owner = dns.name.from_text(name)
-        if self._addresses.pop(owner, None) is not None:
+        if self._addresses.pop(owner, None) is not None or self._aliases.pop(owner, None) is not None:
             self._ancestors.subtract(_proper_ancestors(owner))
             self._ancestors = +self._ancestors  # drop the names whose count fell to zero
             self.serial += 1
@@ -130,6 +143,9 @@ def answer(query: dns.message.Message, zone: LabZone) -> dns.message.Message:
         return response
     response.flags |= dns.flags.AA
     qname, qtype = question.name, question.rdtype
+    if zone.alias_of(qname) is not None:
+        _follow_aliases(response, qname, qtype, zone)
+        return response
     if qname == dns.name.root or zone.addresses(qname) is not None:
         types = _ANY_TYPES if qtype == dns.rdatatype.ANY else (qtype,)
         for rdtype in types:
@@ -150,6 +166,33 @@ def answer(query: dns.message.Message, zone: LabZone) -> dns.message.Message:
     assert soa is not None
     response.authority.append(soa)
     return response
+
+
+_MAX_ALIASES = 8
+
+
+def _follow_aliases(
+    response: dns.message.Message, qname: dns.name.Name, qtype: dns.rdatatype.RdataType, zone: LabZone
+) -> None:
+    """CNAME records from ``qname`` on, and the records of the type asked at the end of the chain when
+    that is a lab name (RFC 1034 section 3.6.2); a target outside the lab is left to the resolver."""
+    owner = qname
+    for _ in range(_MAX_ALIASES):
+        target = zone.alias_of(owner)
+        if target is None:
+            break
+        response.answer.append(
+            dns.rrset.from_text_list(
+                owner, zone.ttl, dns.rdataclass.IN, dns.rdatatype.CNAME, [target.to_text()]
+            )
+        )
+        if qtype == dns.rdatatype.CNAME:
+            return
+        owner = target
+    if owner != qname and zone.addresses(owner) is not None:
+        rrset = zone.rrset(owner, qtype)
+        if rrset is not None:
+            response.answer.append(rrset)
 
 
 def respond(wire: bytes, zone: LabZone, *, udp: bool) -> bytes | None:

@@ -197,6 +197,9 @@ class Lab:
         name = _name(spec.name)
         if name in self._sites or name == NAMESERVER:
             raise LabError(f"site {name} is already in the lab", hint="remove it first")
+        if spec.cname is not None:
+            self._add_alias(replace(spec, name=name), state=state)
+            return
         if (spec.files is None) == (spec.redirect is None):
             raise LabError(f"site {name}: give exactly one of files or redirect")
         if spec.address is None:
@@ -212,6 +215,18 @@ class Lab:
         state.web.set_site(site, address=address, certificate=certificate)
         state.zone.set_addresses(name, [address])
         self._sites[name] = site
+
+    def _add_alias(self, alias: SiteSpec, *, state: _Running) -> None:
+        """DNS answers a CNAME; when the target is a lab site, the web serves it under the alias name too
+        (as a CDN does), with a certificate of its own when the target has TLS."""
+        assert alias.cname is not None
+        state.zone.set_alias(alias.name, alias.cname)
+        target = self._sites.get(alias.cname)
+        if target is not None and target.address is not None:
+            served = replace(target, name=alias.name)
+            certificate = self._write_certificate(alias.name) if target.tls else None
+            state.web.set_site(served, address=target.address, certificate=certificate)
+        self._sites[alias.name] = alias
 
     async def remove_site(self, name: str) -> None:
         """Stop serving a site: its name answers NXDOMAIN again."""

@@ -13,16 +13,18 @@ from mirrorhunt.errors import ConfigError, InvalidName
 from mirrorhunt.names import normalize_name
 
 LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
-_KEYS = frozenset({"name", "files", "redirect", "address", "tls"})
+_KEYS = frozenset({"name", "files", "redirect", "cname", "address", "tls"})
 
 
 @dataclass(frozen=True, kw_only=True)
 class SiteSpec:
-    """One lab site: a folder served at ``/``, or a redirect, under a DNS name and a loopback address."""
+    """One lab site: a folder served at ``/``, or a redirect, under a DNS name and a loopback address;
+    or an alias (``cname``) of another name, served like its target when the target is a lab site."""
 
     name: str
     files: Path | None = None
     redirect: str | None = None
+    cname: str | None = None
     address: str | None = None
     tls: bool = True
 
@@ -83,9 +85,19 @@ def _site(entry: Any, *, number: int, base: Path, spec: Path) -> SiteSpec:
     unknown = sorted(set(entry) - _KEYS)
     if unknown:
         raise problem(f"unknown keys {', '.join(unknown)}", hint=f"known keys: {', '.join(sorted(_KEYS))}")
-    files, redirect = entry.get("files"), entry.get("redirect")
-    if (files is None) == (redirect is None):
-        raise problem("give exactly one of 'files' or 'redirect'")
+    files, redirect, cname = entry.get("files"), entry.get("redirect"), entry.get("cname")
+    if [files, redirect, cname].count(None) != 2:
+        raise problem("give exactly one of 'files', 'redirect' or 'cname'")
+    if cname is not None:
+        if "address" in entry:
+            raise problem("an alias ('cname') has no address of its own", hint="the target's address is used")
+        try:
+            target = normalize_name(cname) if isinstance(cname, str) else None
+        except InvalidName as exc:
+            raise problem(f"cname {cname!r} is not a domain name") from exc
+        if target is None or target == name:
+            raise problem("'cname' must name another domain")
+        return SiteSpec(name=name, cname=target, tls=entry.get("tls", True) is True)
     folder: Path | None = None
     if files is not None:
         if not isinstance(files, str):

@@ -42,7 +42,7 @@ redirect = "https://example-chat.gg/"
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('name = "a.gg"', "a.gg: give exactly one of 'files' or 'redirect'"),
+        ('name = "a.gg"', "a.gg: give exactly one of 'files', 'redirect' or 'cname'"),
         ('name = "a.gg"\nfiles = "sites/mirror1"\nredirect = "https://b.gg/"', "exactly one"),
         ('name = "a.gg"\nfiles = "sites/nowhere"', "a.gg: files folder"),
         ('name = "a.gg"\nredirect = "ftp://b.gg/"', "a.gg: redirect 'ftp://b.gg/' is not an http(s) URL"),

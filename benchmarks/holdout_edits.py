@@ -57,9 +57,23 @@ def rehost(html: str, ref: str, new: str, rng: random.Random) -> str:
     return html.replace(old, urlsplit(new).hostname or "") if old else html
 
 
+# A plain comment; conditional ones (``<!--[if IE]>``, ``<!-->``, ``<!--<![endif]-->``) are kept, as
+# minifiers keep them: dropping half of such a pair turns the rest of the page into a comment.
+_COMMENT = re.compile(r"<!--(?![\[>]|<!)(?:(?!<!--).)*?-->", flags=re.S)
+_RAW = re.compile(r"(<(script|style|pre|textarea)\b.*?</\2\s*>)", flags=re.S | re.I)
+
+
 def minify(html: str, ref: str, new: str, rng: random.Random) -> str:
-    html = re.sub(r"<!--(?!\[if).*?-->", "", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html))
+    """Comments dropped and whitespace collapsed outside script, style, pre and textarea, as HTML
+    minifiers do: a ``<!--`` inside a script is code, and removing up to the next ``-->`` breaks the page."""
+
+    def squeeze(part: str) -> str:
+        part = _COMMENT.sub("", part)
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", part))
+
+    parts = _RAW.split(html)
+    # split yields (outside, whole raw element, its tag name) triples
+    return "".join(squeeze(part) if i % 3 == 0 else part for i, part in enumerate(parts) if i % 3 != 2)
 
 
 def rename_classes(html: str, ref: str, new: str, rng: random.Random) -> str:

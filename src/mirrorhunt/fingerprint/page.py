@@ -43,6 +43,7 @@ class Fingerprint:
     favicon: int | None
     indicators: frozenset[Indicator]
     truncated: bool
+    """The page was cut: at the size or nesting limits, or it ends before ``</body>`` and ``</html>``."""
     unwrapped: bool = False
     """Markup hidden in a script literal or an ``iframe srcdoc`` was decoded into the page."""
     simhash: int = 0
@@ -75,7 +76,13 @@ def _text(html: str | bytes, headers: Sequence[tuple[str, str]]) -> tuple[str, b
         else html[:MAX_HTML_BYTES]
     )
     text, too_deep = cut_deep_nesting(text)
-    return text, too_deep or len(html) > MAX_HTML_BYTES
+    return text, too_deep or len(html) > MAX_HTML_BYTES or _ends_early(text)
+
+
+def _ends_early(text: str) -> bool:
+    """The document stops before its closing ``</body>`` and ``</html>``: a transfer or a copy cut short."""
+    lowered = text.lower()
+    return "<body" in lowered and "</body" not in lowered and "</html" not in lowered
 
 
 def fingerprint(

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from mirrorhunt.fingerprint import Fingerprint
 from mirrorhunt.fingerprint.indicators import describe
-from mirrorhunt.match.thresholds import MIN_SHARED_SHINGLES
+from mirrorhunt.match.thresholds import MIN_SHARED_SHINGLES, TRUNCATED_MIN_COVER
 from mirrorhunt.model import Signal
 
 CONTENT, NAME, STRUCTURE, ASSETS, FAVICON, INDICATORS, TITLE, DISTINCTIVE, TRANSPORT = (
@@ -28,7 +28,9 @@ def _jaccard(a: Set[object], b: Set[object]) -> float:
 
 
 def text_shingles(reference: Fingerprint, candidate: Fingerprint) -> Signal:
-    """Share of word 3-grams in common, over the larger page's count (a short page cannot cover a long one).
+    """Share of word 3-grams in common, over the larger page's count (a short page cannot cover a long one);
+    over the candidate's own count when it is cut short and still holds ``TRUNCATED_MIN_COVER`` of the
+    reference (a page cut in transfer or by its copier covers only its beginning).
 
     0 when fewer than ``MIN_SHARED_SHINGLES`` are shared: empty and parked pages carry no text evidence.
     """
@@ -41,15 +43,26 @@ def text_shingles(reference: Fingerprint, candidate: Fingerprint) -> Signal:
             value=0.0,
             explanation=f"{shared} text shingles shared: too little text in common to compare",
         )
+    counts = (
+        f"{shared} of {len(reference.shingles)} in the reference, {len(candidate.shingles)} in the candidate"
+    )
+    if candidate.truncated and shared >= TRUNCATED_MIN_COVER * len(reference.shingles):
+        value = shared / len(candidate.shingles)
+        return Signal(
+            name="text_shingles",
+            kind=CONTENT,
+            value=value,
+            explanation=(
+                f"the candidate is cut short: {_percent(value)} of its text shingles are the reference's"
+                f" ({counts})"
+            ),
+        )
     value = shared / larger
     return Signal(
         name="text_shingles",
         kind=CONTENT,
         value=value,
-        explanation=(
-            f"{_percent(value)} of the text shingles shared ({shared} of {len(reference.shingles)} "
-            f"in the reference, {len(candidate.shingles)} in the candidate)"
-        ),
+        explanation=f"{_percent(value)} of the text shingles shared ({counts})",
     )
 
 
@@ -173,6 +186,25 @@ def rare_tokens(reference: Fingerprint, candidate: Fingerprint) -> Signal | None
         value=value,
         explanation=f"{_percent(value)} of the reference's rare tokens"
         + f" ({len(shared)} of {len(reference.rare)}{f': {listed}' if shared else ''})",
+    )
+
+
+def rare_words(reference: Fingerprint, candidate: Fingerprint) -> Signal | None:
+    """Weighted share of the rare words of the reference's text (names of people, places, products)
+    found in the candidate's text: they survive a translation or a rewording that breaks the shingles.
+    None when the reference's text has none."""
+    rare = [(token, weight) for token, weight in reference.rare if token in reference.words]
+    if not rare:
+        return None
+    shared = [(token, weight) for token, weight in rare if token in candidate.words]
+    value = sum(weight for _, weight in shared) / sum(weight for _, weight in rare)
+    listed = ", ".join(token for token, _ in shared[:_LISTED]) + (", …" if len(shared) > _LISTED else "")
+    return Signal(
+        name="rare_words",
+        kind=DISTINCTIVE,
+        value=value,
+        explanation=f"{_percent(value)} of the rare words of the reference's text"
+        + f" ({len(shared)} of {len(rare)}{f': {listed}' if shared else ''})",
     )
 
 

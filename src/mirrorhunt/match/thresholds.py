@@ -7,6 +7,13 @@ CONTENT_MIRROR = (
     0.6  # needed (with corroboration) for `mirror`; a mirror with ~10% of words changed keeps ~0.7
 )
 CONTENT_REVIEW = 0.35  # a person should look; unrelated pages stay below ~0.15, same-template pages too
+TRUNCATED_MIN_COVER = (
+    0.2  # a cut-short candidate is measured on its own text if it holds this much of the reference
+)
+RARE_WORDS_REVIEW = (
+    0.4  # share of the reference text's rare words that, with some shared text, asks for review
+)
+RARE_WORDS_MIN_TEXT = 0.15  # ... the shared text it needs: same-template strangers stay below ~0.15
 MIN_SHARED_SHINGLES = 10  # fewer shared 3-grams than this is no text evidence at all (empty, parked pages)
 
 # Independent kinds that can corroborate the text (none of them counts on its own).
@@ -16,7 +23,8 @@ CLASS_NAMES_AGREE = 0.6  # Jaccard of class and id names
 
 # Score bands: the verdict fixes the band, the strength of the evidence the place inside it.
 MIRROR_BAND = (0.8, 1.0)
-REVIEW_BAND = (0.4, 0.8)
+REVIEW_BAND = (0.6, 0.8)  # the text (shingles or rare words) asks for a look
+REVIEW_IDENTITY_BAND = (0.4, 0.6)  # only an identifier, favicon, TLS key or redirect is shared
 UNRELATED_BAND = (0.0, 0.4)
 
 # Weights of each signal in the strength of the evidence (noisy-OR). Structure, assets and title

@@ -1,11 +1,12 @@
 """mirror / review / unrelated from the signals of one comparison, and the best of several references.
 
 ``mirror`` needs all of: text similarity of at least ``CONTENT_MIRROR`` (over at least
-``MIN_SHARED_SHINGLES`` shared 3-grams); at least one independent kind agreeing (structure, assets
-or class names, favicon, indicators, TLS key, redirect); and the candidate showing the
-reference's name when the reference shows it. ``review`` when the text is notably similar, or a
-favicon, an identifier, a TLS key or a redirect is shared. Header values and the simhash only explain;
-rare tokens (mostly words of the text) add to the score but never corroborate the text.
+``MIN_SHARED_SHINGLES`` shared 3-grams; a cut-short candidate is measured on its own text); at least
+one independent kind agreeing (structure, assets or class names, favicon, indicators, TLS key,
+redirect); and the candidate showing the reference's name when the reference shows it. ``review``
+when the text is notably similar or carries many of the reference's rare words (the upper half of the
+review band), or when only a favicon, an identifier, a TLS key or a redirect is shared (the lower
+half). Header values and the simhash only explain; rare tokens (mostly words of the text) add to the score but never corroborate the text.
 Structure, assets and titles never lift a pair above ``unrelated`` on their own: the same
 template carrying other words is another site.
 """
@@ -60,12 +61,23 @@ def _label(found: dict[str, Signal], text: float) -> VerdictLabel:
     name_missing = "site_name" in found and found["site_name"].value == 0.0
     if text >= t.CONTENT_MIRROR and corroborated and not name_missing:
         return "mirror"
-    if text >= t.CONTENT_REVIEW or shared_identity:
+    if _text_asks_review(found, text) or shared_identity:
         return "review"
     return "unrelated"
 
 
-_BANDS = {"mirror": t.MIRROR_BAND, "review": t.REVIEW_BAND, "unrelated": t.UNRELATED_BAND}
+def _text_asks_review(found: dict[str, Signal], text: float) -> bool:
+    """Notably similar text, or some shared text carrying many of the reference's rare words."""
+    rare = _value(found, "rare_words") >= t.RARE_WORDS_REVIEW and text >= t.RARE_WORDS_MIN_TEXT
+    return text >= t.CONTENT_REVIEW or rare
+
+
+def _band(found: dict[str, Signal], text: float, label: VerdictLabel) -> tuple[float, float]:
+    if label == "mirror":
+        return t.MIRROR_BAND
+    if label == "review":
+        return t.REVIEW_BAND if _text_asks_review(found, text) else t.REVIEW_IDENTITY_BAND
+    return t.UNRELATED_BAND
 
 
 def score(reference: Fingerprint, candidate: Fingerprint) -> Verdict:
@@ -80,6 +92,7 @@ def score(reference: Fingerprint, candidate: Fingerprint) -> Verdict:
         compare.indicators,
         compare.title,
         compare.rare_tokens,
+        compare.rare_words,
         compare.text_simhash,
         compare.certificate,
         compare.redirect_chain,
@@ -89,7 +102,7 @@ def score(reference: Fingerprint, candidate: Fingerprint) -> Verdict:
     found = {s.name: s for s in signals}
     text = found["text_shingles"].value
     label = _label(found, text)
-    low, high = _BANDS[label]
+    low, high = _band(found, text, label)
     return Verdict(
         label=label,
         score=round(low + (high - low) * _strength(found, text), 4),

@@ -16,11 +16,15 @@ import publicsuffixlist
 
 from mirrorhunt.errors import InvalidInput, InvalidName
 
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+_CANONICAL = re.compile(r"(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+(?!-)[a-z0-9-]{1,63}(?<!-)")
+"""A name already in the form ``normalize_name`` returns, but for its length and last-label checks."""
 
 
 def normalize_name(text: str) -> str:
     """Lower-case A-label form of a domain name, without a trailing dot; raises ``InvalidName``."""
+    if len(text) <= 253 and _CANONICAL.fullmatch(text) and not text.rpartition(".")[2].isdigit():
+        return text  # already canonical (stored names were normalised on the way in): nothing to redo
     name = text.strip().rstrip(".").lower()
     if not name or " " in name or "/" in name or ":" in name:
         raise InvalidName(f"{text!r} is not a domain name", hint="give a name such as example-chat.gg")
@@ -29,7 +33,7 @@ def normalize_name(text: str) -> str:
     except UnicodeError as exc:
         raise InvalidName(f"{text!r} is not a valid internationalised domain name") from exc
     labels = name.split(".")
-    if len(name) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+    if len(name) > 253 or len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels):
         raise InvalidName(
             f"{text!r} is not a domain name",
             hint="labels of letters, digits and inner hyphens, at least two labels",
@@ -54,8 +58,32 @@ def _psl() -> publicsuffixlist.PublicSuffixList:
     return publicsuffixlist.PublicSuffixList()
 
 
+@cache
+def _rule_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(every name a rule of the bundled list names, every name a wildcard rule ``*.name`` names),
+    each in its Unicode and A-label forms."""
+    path = Path(publicsuffixlist.__file__).with_name("public_suffix_list.dat")
+    exact: set[str] = set()
+    wildcard: set[str] = set()
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        rule = raw.strip().lstrip("!").lower()
+        if not rule or rule.startswith("//"):
+            continue
+        forms = {rule.removeprefix("*."), rule.removeprefix("*.").encode("idna").decode("ascii")}
+        exact.update(forms)  # the list's library counts the name under a wildcard rule as public too
+        if rule.startswith("*."):
+            wildcard.update(forms)
+    return frozenset(exact), frozenset(wildcard)
+
+
 def is_public_suffix(name: str) -> bool:
     """True for names under which anybody can register (``gg``, ``co.uk``, ``github.io``)."""
+    if name.isascii() and name == name.lower() and "." in name and ".." not in f".{name}.":
+        # A name of two labels or more is a public suffix only when a rule names it, or a wildcard rule
+        # sits just above it; the full lookup is needed only then.
+        exact, wildcard = _rule_names()
+        if name not in exact and name.partition(".")[2] not in wildcard:
+            return False
     return bool(_psl().is_public(name))
 
 

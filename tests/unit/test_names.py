@@ -37,6 +37,12 @@ def test_not_names(text: str) -> None:
         normalize_name(text)
 
 
+@pytest.mark.parametrize("text", ["a\n.com", "salon\n.gg", "salon.gg\n.fr"])
+def test_a_line_break_inside_a_name_is_refused(text: str) -> None:
+    with pytest.raises(InvalidName):
+        normalize_name(text)
+
+
 def test_host_of_urls() -> None:
     assert host_of("https://Salon-Lumiere.fr:8443/path?q") == "salon-lumiere.fr"
     with pytest.raises(InvalidInput):

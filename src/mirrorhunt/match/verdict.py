@@ -6,9 +6,9 @@ one independent kind agreeing (structure, assets or class names, favicon, indica
 redirect); and the candidate showing the reference's name when the reference shows it. ``review``
 when the text is notably similar or carries many of the reference's rare words (the upper half of the
 review band), or when only a favicon, an identifier, a TLS key or a redirect is shared (the lower
-half). Header values and the simhash only explain; rare tokens (mostly words of the text) add to the score but never corroborate the text.
-Structure, assets and titles never lift a pair above ``unrelated`` on their own: the same
-template carrying other words is another site.
+half). Header values and the simhash only explain; rare tokens (mostly words of the text) add to the
+score but never corroborate the text. Structure, assets and titles never lift a pair above
+``unrelated`` on their own: the same template carrying other words is another site.
 """
 
 from __future__ import annotations

@@ -14,16 +14,23 @@ MAX_SERIAL = 2**32 - 1
 
 def blocked_names(listings: Iterable[Listing]) -> list[str]:
     """The listed names in A-label form, each once, sorted; a public suffix raises ``InvalidInput``."""
-    names: set[str] = set()
-    for listing in listings:
-        name = normalize_name(listing.name)
-        if is_public_suffix(name):
-            raise InvalidInput(
-                f"listing {name!r} of case {listing.case!r} is a public suffix and is never published",
-                hint=f"remove the listing: mirrorhunt listings remove {name} --reason 'public suffix'",
-            )
-        names.add(name)
-    return sorted(names)
+    return sorted(dict.fromkeys(_blockable(listing.name, case=listing.case) for listing in listings))
+
+
+def blocked_names_of(names: Iterable[str]) -> list[str]:
+    """``blocked_names`` from the names alone (``Store.listed_names``); a sorted input stays cheap."""
+    return sorted(dict.fromkeys(_blockable(name, case=None) for name in names))
+
+
+def _blockable(name: str, *, case: str | None) -> str:
+    normal = normalize_name(name)
+    if is_public_suffix(normal):
+        of_case = "" if case is None else f" of case {case!r}"
+        raise InvalidInput(
+            f"listing {normal!r}{of_case} is a public suffix and is never published",
+            hint=f"remove the listing: mirrorhunt listings remove {normal} --reason 'public suffix'",
+        )
+    return normal
 
 
 def header(title: str, *, generated_at: datetime, serial: int, count: int) -> tuple[str, str]:

@@ -30,10 +30,11 @@ from mirrorhunt.publish.valve import (
     Exclusions,
     Limits,
     assess,
+    assess_counts,
     exclusions_of,
     parse_allowlist,
 )
-from mirrorhunt.store import Store
+from mirrorhunt.store import ListingChange, Store
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,23 +69,31 @@ class Publication:
         self.exclusions = exclusions_in(settings)
         self._key = f"publish.{zone_origin(settings.zone)}."
         self._seen: tuple[int | None, ...] = ()
+        self._log = _ListingLog(self.exclusions)
 
     def marker(self) -> tuple[int | None, ...]:
         """Cheap reads that change whenever what ``refresh`` would answer may have changed."""
         return (self._store.zone_serial(), *self._positions())
 
     def released(self) -> int:
-        """The released store serial, calling ``refresh`` only when the store or a position moved."""
+        """The released store serial, releasing the head (as ``refresh`` does) only when the store or a
+        position moved; it reads only the listing events it has not seen yet."""
         serial = self._store.zone_serial()
         if (serial, *self._positions()) != self._seen:
-            self.refresh()
+            self._release()
             self._seen = (serial, *self._positions())
         return self._seen[1] or FIRST_SERIAL
 
     def refresh(self) -> Status:
         """Release the store's head unless the valve holds it; the status after that."""
+        head, released, held = self._release()
+        self._log.follow(self._store, head=head)
+        changes = self._log.changes_up_to(head)
+        return self._status(changes, head=head, released=released, held=held)
+
+    def _release(self) -> tuple[int, int, bool]:
+        """(head, released, held) after releasing the head unless the valve holds it."""
         head = self._store.zone_serial()
-        changes = self._changes()
         released = self._get("released") or FIRST_SERIAL
         held = bool(self._get("held"))
         if not held and released < head:
@@ -94,11 +103,8 @@ class Publication:
                 start, baseline = now, released
                 self._set("window.start", start)
                 self._set("window.serial", baseline)
-            window = assess(
-                baseline=self._published(changes, baseline),
-                target=self._published(changes, head),
-                limits=self.limits,
-            )
+            self._log.follow(self._store, head=head, floor=baseline)
+            window = self._log.assess(target=head, limits=self.limits)
             if window.held:
                 held = True
                 self._set("held", head)
@@ -113,7 +119,7 @@ class Publication:
             else:
                 released = head
                 self._set("released", released)
-        return self._status(changes, head=head, released=released, held=held)
+        return head, released, held
 
     def confirm(self, *, serial: int | None = None, by: str) -> Status:
         """Release the store's version ``serial`` (default: the head) and lift any hold."""
@@ -168,9 +174,9 @@ class Publication:
         self, changes: list[tuple[int, str, bool]], *, head: int, released: int, held: bool
     ) -> Status:
         listed = _names_at(changes, released)
-        published = frozenset(name for name in listed if self.exclusions.refusal(name) is None)
+        published = frozenset(name for name in listed if self._log.refusal(name) is None)
         excluded = tuple(
-            (name, reason) for name in sorted(listed) if (reason := self.exclusions.refusal(name)) is not None
+            sorted((name, reason) for name in listed if (reason := self._log.refusal(name)) is not None)
         )
         pending = assess(baseline=published, target=self._published(changes, head), limits=self.limits)
         if not held:
@@ -186,14 +192,7 @@ class Publication:
         )
 
     def _published(self, changes: list[tuple[int, str, bool]], serial: int) -> frozenset[str]:
-        return frozenset(n for n in _names_at(changes, serial) if self.exclusions.refusal(n) is None)
-
-    def _changes(self) -> list[tuple[int, str, bool]]:
-        return [
-            (change.serial, change.name, change.kind == "listing.added")
-            for change in self._store.listing_changes()
-            if change.serial is not None
-        ]
+        return frozenset(n for n in _names_at(changes, serial) if self._log.refusal(n) is None)
 
     def _positions(self) -> tuple[int | None, ...]:
         return tuple(self._get(key) for key in ("released", "held", "epoch.start", "epoch.base"))
@@ -206,6 +205,101 @@ class Publication:
 
     def _set(self, key: str, value: int) -> None:
         self._store.set_position(self._key + key, value)
+
+
+class _ListingLog:
+    """The listing log as far as it was read: the names listed at a floor serial, the changes after it,
+    and the published names the changes since the floor add and drop.
+
+    Each ``follow`` reads only the events after the last one read (``Store.listing_changes(after=…)``);
+    ``assess`` against the same floor is answered from running tallies, so a change to a zone of a million
+    names costs what the change holds, not what the zone holds.
+    """
+
+    def __init__(self, exclusions: Exclusions) -> None:
+        self._exclusions = exclusions
+        self._refusals: dict[str, str | None] = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        self._cursor = 0
+        self._floor = 0
+        self._listed: set[str] = set()
+        """Names listed at ``_floor``."""
+        self._refused = 0
+        """How many of ``_listed`` are never published."""
+        self._tail: list[tuple[int, str, bool]] = []
+        """(serial, name, listed) of every change above ``_floor``, in order."""
+        self._tallied = 0
+        """How many of ``_tail`` ``_added`` and ``_removed`` count."""
+        self._added: set[str] = set()
+        self._removed: set[str] = set()
+
+    def follow(self, store: Store, *, head: int, floor: int | None = None) -> None:
+        """Read the events not read yet, then move the floor up to ``floor`` when given; start over when
+        the store or the floor went back (a restored backup)."""
+        if head < max(self._floor, self._tail[-1][0] if self._tail else 0) or (
+            floor is not None and floor < self._floor
+        ):
+            self._reset()
+        rows: list[ListingChange] = store.listing_changes(after=self._cursor)
+        if rows:
+            self._cursor = rows[-1].id
+        self._tail += [
+            (row.serial, row.name, row.kind == "listing.added") for row in rows if row.serial is not None
+        ]
+        if floor is not None and floor > self._floor:
+            self._move_floor(floor)
+
+    def assess(self, *, target: int, limits: Limits) -> Assessment:
+        """The published change from the floor to store serial ``target`` (at least the floor)."""
+        if self._tallied and self._tail[self._tallied - 1][0] > target:
+            self._tallied, self._added, self._removed = 0, set(), set()
+        for serial, name, listed in self._tail[self._tallied :]:
+            if serial > target:
+                break
+            self._tallied += 1
+            if self.refusal(name) is not None:
+                continue
+            if name in self._listed:
+                (self._removed.discard if listed else self._removed.add)(name)
+            else:
+                (self._added.add if listed else self._added.discard)(name)
+        published = len(self._listed) - self._refused
+        return assess_counts(
+            added=len(self._added), removed=len(self._removed), baseline=published, limits=limits
+        )
+
+    def changes_up_to(self, serial: int) -> list[tuple[int, str, bool]]:
+        """Every change up to ``serial``: those folded into the floor first, as additions."""
+        return [(self._floor, name, True) for name in self._listed] + [
+            change for change in self._tail if change[0] <= serial
+        ]
+
+    def _move_floor(self, floor: int) -> None:
+        kept = 0
+        for serial, name, listed in self._tail:
+            if serial > floor:
+                break
+            kept += 1
+            before = name in self._listed
+            if listed and not before:
+                self._listed.add(name)
+                self._refused += self.refusal(name) is not None
+            elif not listed and before:
+                self._listed.discard(name)
+                self._refused -= self.refusal(name) is not None
+        del self._tail[:kept]
+        self._floor = floor
+        self._tallied, self._added, self._removed = 0, set(), set()
+
+    def refusal(self, name: str) -> str | None:
+        """``Exclusions.refusal``, remembered for every name."""
+        try:
+            return self._refusals[name]
+        except KeyError:
+            refusal = self._refusals[name] = self._exclusions.refusal(name)
+            return refusal
 
 
 def _names_at(changes: Iterable[tuple[int, str, bool]], serial: int) -> set[str]:

@@ -6,13 +6,13 @@ for the name and every name below it), written relative to the zone origin.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from mirrorhunt.errors import InvalidInput, InvalidName
 from mirrorhunt.model import Listing
 from mirrorhunt.names import normalize_name
-from mirrorhunt.publish.blocklist import blocked_names, header
+from mirrorhunt.publish.blocklist import blocked_names, blocked_names_of, header
 
 REFRESH = 60
 RETRY = 30
@@ -31,10 +31,20 @@ def render_rpz(
     generated_at: datetime,
 ) -> str:
     """A complete zone file: SOA, NS, then the policy records of every listed name, sorted."""
+    return _zone_file(blocked_names(listings), zone=zone, serial=serial, ttl=ttl, generated_at=generated_at)
+
+
+def render_rpz_names(
+    names: Iterable[str], *, zone: str, serial: int, ttl: int = 60, generated_at: datetime
+) -> str:
+    """``render_rpz`` from the listed names alone (``Store.listed_names``): no ``Listing`` is built."""
+    return _zone_file(blocked_names_of(names), zone=zone, serial=serial, ttl=ttl, generated_at=generated_at)
+
+
+def _zone_file(names: list[str], *, zone: str, serial: int, ttl: int, generated_at: datetime) -> str:
     origin = zone_origin(zone)
     if not 0 <= ttl <= MAX_TTL:
         raise InvalidInput(f"TTL {ttl} is out of range", hint=f"a TTL is from 0 to {MAX_TTL} seconds")
-    names = blocked_names(listings)
     title = f"response policy zone {origin}."
     comments = header(title, generated_at=generated_at, serial=serial, count=len(names))
     lines = [f"; {line}" for line in comments]
@@ -44,8 +54,11 @@ def render_rpz(
         f"@ IN SOA {soa_rdata(origin=origin, serial=serial, ttl=ttl)}",
         f"@ IN NS {NAMESERVER}",
     ]
+    longest = MAX_NAME - len(f"*..{origin}")
     for name in names:
-        lines += [f"{owner} IN CNAME {target}" for owner, target in policy_records(name, origin=origin)]
+        if len(name) > longest:
+            policy_records(name, origin=origin)  # raises: too long to be listed under the origin
+        lines += (f"{name} IN CNAME .", f"*.{name} IN CNAME .")
     return "\n".join(lines) + "\n"
 
 

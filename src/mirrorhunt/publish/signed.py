@@ -13,6 +13,7 @@ from mirrorhunt.publish.formats import render
 from mirrorhunt.publish.keys import read_secret_key
 from mirrorhunt.publish.minisign import SecretKey, sign
 from mirrorhunt.publish.publication import Publication, Status
+from mirrorhunt.publish.rpz import render_rpz_names
 from mirrorhunt.publish.structured import utc_text
 from mirrorhunt.store import Store
 
@@ -45,14 +46,24 @@ def snapshot_of(
 ) -> Snapshot:
     """``status``'s published listings in ``format``."""
     generated_at = clock.now()
-    text = render(
-        format,
-        publication.listings(status),
-        zone=settings.publish.zone,
-        serial=status.zone_serial,
-        ttl=settings.publish.ttl,
-        generated_at=generated_at,
-    )
+    publish = settings.publish
+    if format == "rpz":  # the zone needs the names alone: no listing record is read
+        text = render_rpz_names(
+            status.names,
+            zone=publish.zone,
+            serial=status.zone_serial,
+            ttl=publish.ttl,
+            generated_at=generated_at,
+        )
+    else:
+        text = render(
+            format,
+            publication.listings(status),
+            zone=publish.zone,
+            serial=status.zone_serial,
+            ttl=publish.ttl,
+            generated_at=generated_at,
+        )
     return Snapshot(format=format, text=text, serial=status.zone_serial, generated_at=generated_at)
 
 

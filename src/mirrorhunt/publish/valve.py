@@ -49,17 +49,22 @@ class Assessment:
 
 def assess(*, baseline: Set[str], target: Set[str], limits: Limits) -> Assessment:
     """Compare two versions' names against ``limits``."""
-    added = len(target - baseline)
-    removed = len(baseline - target)
+    return assess_counts(
+        added=len(target - baseline), removed=len(baseline - target), baseline=len(baseline), limits=limits
+    )
+
+
+def assess_counts(*, added: int, removed: int, baseline: int, limits: Limits) -> Assessment:
+    """``assess`` from the sizes alone: names added, names dropped, names published at the baseline."""
     reasons = []
     if added > limits.max_added:
         reasons.append(f"adds {added} names (at most {limits.max_added} a minute without confirmation)")
-    if removed > limits.max_removed(len(baseline)):
+    if removed > limits.max_removed(baseline):
         reasons.append(
-            f"drops {removed} of {len(baseline)} names (at most {limits.max_removed(len(baseline))} "
+            f"drops {removed} of {baseline} names (at most {limits.max_removed(baseline)} "
             "a minute without confirmation)"
         )
-    return Assessment(added=added, removed=removed, baseline=len(baseline), reasons=tuple(reasons))
+    return Assessment(added=added, removed=removed, baseline=baseline, reasons=tuple(reasons))
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,7 @@ def test_ipv6_addresses_embedding_a_private_ipv4_address_are_refused(address: st
 
 
 @pytest.mark.parametrize(
-    "address", ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "[2a00::1]"]
+    "address", ["81.2.69.160", "151.101.65.69", "2a00:1450:4001::1", "::ffff:81.2.69.160", "[2a00::1]"]
 )
 def test_global_addresses_pass(address: str) -> None:
     check_address(address, allow_private=False)

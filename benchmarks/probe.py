@@ -74,7 +74,6 @@ def lab_server(workdir: Path, sites: list[str]) -> Iterator[tuple[dict[str, str]
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the lab did not start: {process.stderr.read() if process.stderr else ''}")
             time.sleep(0.1)
-        time.sleep(0.2)
         pairs = (line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
         yield {key: value.strip().strip("'\"") for key, value in pairs}, process.pid
     finally:

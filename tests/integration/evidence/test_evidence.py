@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,32 +15,15 @@ import pytest
 from fastwarc.warc import ArchiveIterator as FastIterator
 from warcio.archiveiterator import ArchiveIterator
 
-from mirrorhunt.config import Settings, load_settings
+from mirrorhunt.config import Settings
 from mirrorhunt.errors import StoreError
 from mirrorhunt.evidence import EvidenceFolder, export_bundle
-from mirrorhunt.lab import Lab, SiteSpec
 from mirrorhunt.model import Candidate, Capture, Case
 from mirrorhunt.probe import Prober
 from mirrorhunt.store import Store
 
 BIN = Path(sys.executable).parent
 NOW = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
-
-
-@pytest.fixture
-async def lab(tmp_path: Path) -> AsyncIterator[Lab]:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "index.html").write_text("<html><head><title>Salon</title></head><body>Salon</body></html>")
-    (site / "favicon.ico").write_bytes(b"\x00\x00\x01\x00icon")
-    async with Lab(sites=[SiteSpec(name="salon.gg", files=site)], workdir=tmp_path / "lab") as running:
-        yield running
-
-
-@pytest.fixture
-def settings(lab: Lab, tmp_path: Path) -> Settings:
-    overrides = {**lab.settings_overrides(), "database_url": f"sqlite:///{tmp_path / 'db.sqlite'}"}
-    return load_settings(config_file=None, environ={}, overrides=overrides)
 
 
 def run(tool: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -4,35 +4,17 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from fastwarc.warc import ArchiveIterator as FastIterator
 from warcio.archiveiterator import ArchiveIterator
 
-from mirrorhunt.config import Settings, load_settings
+from mirrorhunt.config import Settings
 from mirrorhunt.engine.cases import open_case
 from mirrorhunt.errors import NotFound
 from mirrorhunt.evidence import EvidenceFolder, export_bundle
-from mirrorhunt.lab import Lab, SiteSpec
 from mirrorhunt.store import Store
-
-
-@pytest.fixture
-async def lab(tmp_path: Path) -> AsyncIterator[Lab]:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "index.html").write_text("<html><head><title>Seized</title></head><body>Salon</body></html>")
-    (site / "favicon.ico").write_bytes(b"\x00\x00\x01\x00icon")
-    async with Lab(sites=[SiteSpec(name="seized.fr", files=site)], workdir=tmp_path / "lab") as running:
-        yield running
-
-
-@pytest.fixture
-def settings(lab: Lab, tmp_path: Path) -> Settings:
-    overrides = {**lab.settings_overrides(), "database_url": f"sqlite:///{tmp_path / 'db.sqlite'}"}
-    return load_settings(config_file=None, environ={}, overrides=overrides)
 
 
 async def test_the_live_reference_has_a_warc_that_exports_as_a_bundle(

@@ -1,5 +1,5 @@
 """Storage of mirrorhunt: SQLite by default, PostgreSQL by URL, migrated by Alembic."""
 
-from mirrorhunt.store.store import ListingChange, Store
+from mirrorhunt.store.store import ListingChange, Store, record_event
 
-__all__ = ["ListingChange", "Store"]
+__all__ = ["ListingChange", "Store", "record_event"]

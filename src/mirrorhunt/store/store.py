@@ -52,7 +52,7 @@ class Store:
         """Connect to ``url``, creating the SQLite file and upgrading the schema when needed."""
         store = cls(open_engine(url), url=masked(url), clock=clock or SystemClock())
         try:
-            with store._write() as conn:
+            with store.writing() as conn:
                 upgrade(conn, url=store.url)
         except BaseException:
             store.close()
@@ -83,12 +83,12 @@ class Store:
                 raise InvalidInput(
                     f"reference {reference.url} belongs to case {reference.case!r}, not {case.name!r}"
                 )
-        with self._write() as conn:
+        with self.writing() as conn:
             if not _insert_new(conn, schema.cases, row):
                 raise AlreadyExists(
                     f"case {case.name!r} already exists", hint="pick another name; `mirrorhunt case list`"
                 )
-            _append(
+            record_event(
                 conn,
                 Event(kind="case.added", subject=case.name, detail={"url": case.url}, at=case.created_at),
             )
@@ -96,27 +96,27 @@ class Store:
                 _insert_reference(conn, reference)
 
     def get_case(self, name: str) -> Case:
-        with self._read() as conn:
+        with self.reading() as conn:
             row = conn.execute(sa.select(schema.cases).where(schema.cases.c.name == name)).mappings().first()
         if row is None:
             raise _unknown_case(name)
         return records.case_of(row)
 
     def list_cases(self) -> list[Case]:
-        with self._read() as conn:
+        with self.reading() as conn:
             rows = conn.execute(sa.select(schema.cases).order_by(schema.cases.c.name)).mappings()
             return [records.case_of(row) for row in rows]
 
     # references
 
     def add_reference(self, reference: Reference) -> int:
-        with self._write() as conn:
+        with self.writing() as conn:
             _require_case(conn, reference.case)
             return _insert_reference(conn, reference)
 
     def references(self, case: str) -> list[Reference]:
         table = schema.case_references
-        with self._read() as conn:
+        with self.reading() as conn:
             _require_case(conn, case)
             rows = conn.execute(
                 sa.select(table).where(table.c.case_name == case).order_by(table.c.id)
@@ -129,12 +129,12 @@ class Store:
         """Record a candidate, due for probing at once (lower ``priority`` first); False, changing
         nothing, when the case already has that name."""
         row = {**records.candidate_row(candidate), "priority": priority}
-        with self._write() as conn:
+        with self.writing() as conn:
             _require_case(conn, candidate.case)
             if not _insert_new(conn, schema.candidates, row):
                 return False
             detail = {"case": candidate.case, "source": candidate.source, "detail": candidate.detail}
-            _append(
+            record_event(
                 conn,
                 Event(kind="candidate.found", subject=candidate.name, detail=detail, at=candidate.found_at),
             )
@@ -142,7 +142,7 @@ class Store:
 
     def get_candidate(self, case: str, name: str) -> Candidate:
         table = schema.candidates
-        with self._read() as conn:
+        with self.reading() as conn:
             query = sa.select(table).where(table.c.case_name == case, table.c.name == name)
             row = conn.execute(query).mappings().first()
         if row is None:
@@ -157,7 +157,7 @@ class Store:
             query = query.where(table.c.case_name == case)
         if state is not None:
             query = query.where(table.c.state == state)
-        with self._read() as conn:
+        with self.reading() as conn:
             if case is not None:
                 _require_case(conn, case)
             return [records.candidate_of(row) for row in conn.execute(query).mappings()]
@@ -167,7 +167,7 @@ class Store:
         records every change of state, and a ``changed`` candidate's every new digest."""
         table = schema.candidates
         which = (table.c.case_name == case, table.c.name == name)
-        with self._write() as conn:
+        with self.writing() as conn:
             row = conn.execute(sa.select(table.c.state, table.c.digest).where(*which)).first()
             if row is None:
                 raise _unknown_candidate(case, name)
@@ -181,12 +181,14 @@ class Store:
             detail: dict[str, str | None] = {"case": case, "from": before, "to": state}
             if state == "changed":
                 detail |= {"digest_before": known, "digest": digest}
-            _append(conn, Event(kind="candidate.state", subject=name, detail=detail, at=self._clock.now()))
+            record_event(
+                conn, Event(kind="candidate.state", subject=name, detail=detail, at=self._clock.now())
+            )
 
     def candidate_digest(self, case: str, name: str) -> str | None:
         """The digest of the fingerprint last seen on the candidate, None before its first page."""
         table = schema.candidates
-        with self._read() as conn:
+        with self.reading() as conn:
             query = sa.select(table.c.digest).where(table.c.case_name == case, table.c.name == name)
             digest: str | None = conn.execute(query).scalar_one_or_none()
         return digest
@@ -197,7 +199,7 @@ class Store:
         """Set when the candidate is probed next (None: as soon as possible)."""
         table = schema.candidates
         which = (table.c.case_name == case, table.c.name == name)
-        with self._write() as conn:
+        with self.writing() as conn:
             if conn.execute(sa.update(table).where(*which).values(due_at=due_at)).rowcount == 0:
                 raise _unknown_candidate(case, name)
 
@@ -207,7 +209,7 @@ class Store:
         table = schema.candidates
         due = sa.or_(table.c.due_at.is_(None), table.c.due_at <= records.aware(now, what="now"))
         order = (table.c.priority, table.c.due_at.asc().nulls_first(), table.c.id)
-        with self._write() as conn:
+        with self.writing() as conn:
             rows = conn.execute(sa.select(table).where(due).order_by(*order).limit(limit)).mappings().all()
             claimed = []
             for row in rows:
@@ -218,7 +220,9 @@ class Store:
                 )
                 if row["state"] != "resolving":
                     detail = {"case": row["case_name"], "from": row["state"], "to": "resolving"}
-                    _append(conn, Event(kind="candidate.state", subject=row["name"], detail=detail, at=now))
+                    record_event(
+                        conn, Event(kind="candidate.state", subject=row["name"], detail=detail, at=now)
+                    )
                 claimed.append(replace(records.candidate_of(row), state="resolving"))
         return claimed
 
@@ -226,7 +230,7 @@ class Store:
 
     def add_capture(self, case: str, capture: Capture) -> int:
         row = records.capture_row(case, capture)
-        with self._write() as conn:
+        with self.writing() as conn:
             _require_case(conn, case)
             capture_id = _insert_id(conn, schema.captures, row)
             detail = {
@@ -238,7 +242,7 @@ class Store:
             }
             if capture.warc_sha256 is not None:
                 detail["warc_sha256"] = capture.warc_sha256
-            _append(
+            record_event(
                 conn, Event(kind="capture.added", subject=capture.name, detail=detail, at=capture.started_at)
             )
         return capture_id
@@ -246,7 +250,7 @@ class Store:
     def latest_capture(self, case: str, name: str) -> Capture | None:
         table = schema.captures
         query = sa.select(table).where(table.c.case_name == case, table.c.name == name)
-        with self._read() as conn:
+        with self.reading() as conn:
             row = conn.execute(query.order_by(table.c.id.desc()).limit(1)).mappings().first()
         return None if row is None else records.capture_of(row)
 
@@ -254,14 +258,14 @@ class Store:
         """Every capture of a name in a case, oldest first."""
         table = schema.captures
         query = sa.select(table).where(table.c.case_name == case, table.c.name == name).order_by(table.c.id)
-        with self._read() as conn:
+        with self.reading() as conn:
             _require_case(conn, case)
             return [records.capture_of(row) for row in conn.execute(query).mappings()]
 
     def add_verdict(self, case: str, name: str, verdict: Verdict, *, capture_id: int | None = None) -> int:
         at = self._clock.now()
         row = records.verdict_row(case, name, verdict, capture_id=capture_id, at=at)
-        with self._write() as conn:
+        with self.writing() as conn:
             _require_case(conn, case)
             if capture_id is not None:
                 _require_capture(conn, case, name, capture_id)
@@ -274,13 +278,13 @@ class Store:
                 "decided_by": verdict.decided_by,
                 "capture_id": capture_id,
             }
-            _append(conn, Event(kind="verdict.added", subject=name, detail=detail, at=at))
+            record_event(conn, Event(kind="verdict.added", subject=name, detail=detail, at=at))
         return verdict_id
 
     def latest_verdict(self, case: str, name: str) -> Verdict | None:
         table = schema.verdicts
         query = sa.select(table).where(table.c.case_name == case, table.c.name == name)
-        with self._read() as conn:
+        with self.reading() as conn:
             row = conn.execute(query.order_by(table.c.id.desc()).limit(1)).mappings().first()
         return None if row is None else records.verdict_of(row)
 
@@ -289,12 +293,14 @@ class Store:
     def add_listing(self, listing: Listing) -> bool:
         """List a name and raise the zone serial; False, changing nothing, when it is already listed."""
         row = records.listing_row(listing)
-        with self._write() as conn:
+        with self.writing() as conn:
             _require_case(conn, listing.case)
             if not _insert_new(conn, schema.listings, row):
                 return False
             detail = _listing_detail(row, serial=_next_serial(conn))
-            _append(conn, Event(kind="listing.added", subject=listing.name, detail=detail, at=listing.since))
+            record_event(
+                conn, Event(kind="listing.added", subject=listing.name, detail=detail, at=listing.since)
+            )
         return True
 
     def add_listings(self, listings: Sequence[Listing]) -> int:
@@ -310,7 +316,7 @@ class Store:
         if not rows:
             return 0
         table = schema.listings
-        with self._write() as conn:
+        with self.writing() as conn:
             for case in {row["case_name"] for row in rows.values()}:
                 _require_case(conn, case)
             listed = set(
@@ -340,16 +346,18 @@ class Store:
     def remove_listing(self, name: str, *, reason: str, decided_by: str) -> None:
         """Take a name off the list and raise the zone serial."""
         table = schema.listings
-        with self._write() as conn:
+        with self.writing() as conn:
             case = conn.execute(sa.select(table.c.case_name).where(table.c.name == name)).scalar_one_or_none()
             if case is None:
                 raise NotFound(f"{name!r} is not listed", hint="`mirrorhunt listings` shows what is")
             conn.execute(sa.delete(table).where(table.c.name == name))
             detail = {"case": case, "reason": reason, "decided_by": decided_by, "serial": _next_serial(conn)}
-            _append(conn, Event(kind="listing.removed", subject=name, detail=detail, at=self._clock.now()))
+            record_event(
+                conn, Event(kind="listing.removed", subject=name, detail=detail, at=self._clock.now())
+            )
 
     def listings(self) -> list[Listing]:
-        with self._read() as conn:
+        with self.reading() as conn:
             rows = conn.execute(sa.select(schema.listings).order_by(schema.listings.c.name)).mappings()
             return [records.listing_of(row) for row in rows]
 
@@ -357,13 +365,13 @@ class Store:
         """The listed names alone, sorted by code point: what a zone needs, without building every
         ``Listing``. (The database's order, whatever its collation, makes the sort nearly free.)"""
         table = schema.listings
-        with self._read() as conn:
+        with self.reading() as conn:
             return sorted(conn.execute(sa.select(table.c.name).order_by(table.c.name)).scalars())
 
     def zone_serial(self) -> int:
         """1 for a new database, one more for every listing added or removed since (a batch of
         ``add_listings`` counts once)."""
-        with self._read() as conn:
+        with self.reading() as conn:
             serial: int = conn.execute(sa.select(schema.zone_state.c.serial)).scalar_one()
         return serial
 
@@ -371,7 +379,7 @@ class Store:
 
     def get_position(self, key: str) -> int | None:
         table = schema.source_positions
-        with self._read() as conn:
+        with self.reading() as conn:
             position: int | None = conn.execute(
                 sa.select(table.c.position).where(table.c.key == key)
             ).scalar_one_or_none()
@@ -380,7 +388,7 @@ class Store:
     def set_position(self, key: str, value: int) -> None:
         """Remember where a source stopped (bookkeeping, not an event)."""
         table = schema.source_positions
-        with self._write() as conn:
+        with self.writing() as conn:
             insert = _dialect_insert(conn, table).values(key=key, position=value)
             conn.execute(insert.on_conflict_do_update(index_elements=[table.c.key], set_={"position": value}))
 
@@ -388,7 +396,7 @@ class Store:
 
     def append_event(self, event: Event) -> None:
         row = records.event_row(event)
-        with self._write() as conn:
+        with self.writing() as conn:
             conn.execute(sa.insert(schema.events).values(row))
 
     def events(self, *, subject: str | None = None, kind: str | None = None) -> list[Event]:
@@ -399,7 +407,7 @@ class Store:
             query = query.where(table.c.subject == subject)
         if kind is not None:
             query = query.where(table.c.kind == kind)
-        with self._read() as conn:
+        with self.reading() as conn:
             return [records.event_of(row) for row in conn.execute(query).mappings()]
 
     def listing_changes(self, *, after: int = 0) -> list[ListingChange]:
@@ -414,20 +422,26 @@ class Store:
             .where(table.c.kind.in_(LISTING_KINDS), table.c.id > after)
             .order_by(table.c.id)
         )
-        with self._read() as conn:
+        with self.reading() as conn:
             return [ListingChange(*row) for row in conn.execute(query)]
 
     # transactions
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def writing(self) -> Iterator[Connection]:
+        """One write transaction, serialised with every other writer of this Store.
+
+        The repositories of other areas (accounts, reviews, the audit log, alerts) write through it, so
+        that their rows and the ``Event`` recording them (``record_event``) commit together.
+        """
         with self._database_errors(), self._lock, self._engine.connect() as conn:
             conn.execution_options(**{WRITER: True})
             with conn.begin():
                 yield conn
 
     @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def reading(self) -> Iterator[Connection]:
+        """One read transaction: a consistent view for the queries it runs."""
         with self._database_errors(), self._engine.connect() as conn, conn.begin():
             yield conn
 
@@ -468,13 +482,14 @@ def _insert_id(conn: Connection, table: sa.Table, row: dict[str, Any]) -> int:
 def _insert_reference(conn: Connection, reference: Reference) -> int:
     reference_id = _insert_id(conn, schema.case_references, records.reference_row(reference))
     detail = {"id": reference_id, "url": reference.url, "source": reference.source}
-    _append(
+    record_event(
         conn, Event(kind="reference.added", subject=reference.case, detail=detail, at=reference.captured_at)
     )
     return reference_id
 
 
-def _append(conn: Connection, event: Event) -> None:
+def record_event(conn: Connection, event: Event) -> None:
+    """Append ``event`` within the caller's transaction (from ``Store.writing``)."""
     conn.execute(sa.insert(schema.events).values(records.event_row(event)))
 
 

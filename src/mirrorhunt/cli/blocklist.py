@@ -1,4 +1,4 @@
-"""`mirrorhunt listings [add | remove]` and `mirrorhunt publish [status | confirm]`."""
+"""`mirrorhunt listings [add | set-action | remove]` and `mirrorhunt publish [status | confirm]`."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from rich.console import Console
 from mirrorhunt.cli.context import CliContext
 from mirrorhunt.cli.render import listings_table, record_json
 from mirrorhunt.clock import SystemClock
-from mirrorhunt.errors import InvalidInput, InvalidName
-from mirrorhunt.model import Listing
+from mirrorhunt.errors import InvalidInput
 from mirrorhunt.names import normalize_name
 from mirrorhunt.publish import FORMATS
+from mirrorhunt.publish.decisions import change_action, list_name, parse_action
 from mirrorhunt.publish.output import write_export
-from mirrorhunt.publish.publication import Publication, Status, exclusions_in
+from mirrorhunt.publish.publication import Publication, Status
 from mirrorhunt.publish.signed import signing_key, take_snapshot
+from mirrorhunt.review.safeguards import require_listable
 
 listings_app = typer.Typer(help="The blocklist: what is listed, and an operator's own decisions.")
 
@@ -49,35 +50,58 @@ def listings(
         Console().print(listings_table(found, serial=serial))
 
 
+_ACTION_HELP = "nxdomain, nodata, redirect (to [publish] stop_page) or passthru (an exception)."
+
+
 @listings_app.command("add")
 def add(
     ctx: typer.Context,
     name: str,
     case: Annotated[str, typer.Option("--case", help="The case the name is a mirror of.")],
     reason: Annotated[str, typer.Option("--reason", help="Why, in words a court can read.")],
+    action: Annotated[
+        str | None, typer.Option("--action", help=f"{_ACTION_HELP} Default: [publish] action.")
+    ] = None,
 ) -> None:
     """List a name by an operator's own decision."""
     cli: CliContext = ctx.obj
-    normal = normalize_name(name)
-    refusal = exclusions_in(cli.settings().publish).refusal(normal)
-    if refusal is not None:
-        raise InvalidName(
-            f"{normal} is never listed: {refusal}", hint="see [publish] allowlist and stop_page"
-        )
+    chosen = None if action is None else parse_action(action)
+    require_listable(name, settings=cli.settings().publish)
     with cli.store() as store:
-        found = store.get_case(case)
-        new = store.add_listing(
-            Listing(
-                name=normal,
-                case=case,
-                reason=reason,
-                decided_by="operator",
-                since=SystemClock().now(),
-                expires=found.expires,
-            )
+        done = list_name(
+            store,
+            name=name,
+            case=case,
+            reason=reason,
+            action=chosen,
+            settings=cli.settings().publish,
+            decided_by="operator",
+            clock=SystemClock(),
         )
-        serial = store.zone_serial()
-    typer.echo(f"{'listed' if new else 'already listed'}: {normal} (store serial {serial})")
+    what = "listed" if done.changed else "already listed"
+    typer.echo(f"{what}: {done.name}, {done.action} (store serial {done.serial})")
+
+
+@listings_app.command("set-action")
+def set_action(
+    ctx: typer.Context,
+    name: str,
+    action: Annotated[str, typer.Option("--action", help=_ACTION_HELP)],
+    reason: Annotated[str, typer.Option("--reason", help="Why the action changes.")],
+) -> None:
+    """Change what resolvers answer for a listed name."""
+    cli: CliContext = ctx.obj
+    with cli.store() as store:
+        done = change_action(
+            store,
+            name=name,
+            action=parse_action(action),
+            reason=reason,
+            settings=cli.settings().publish,
+            decided_by="operator",
+        )
+    what = "action changed" if done.changed else "action unchanged"
+    typer.echo(f"{what}: {done.name}, {done.action} (store serial {done.serial})")
 
 
 @listings_app.command("remove")

@@ -20,7 +20,7 @@ from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import Settings
 from mirrorhunt.publish.formats import FORMATS
 from mirrorhunt.publish.minisign import SecretKey
-from mirrorhunt.publish.publication import Publication
+from mirrorhunt.publish.publication import LogHeadProvider, Publication
 from mirrorhunt.publish.rpz import zone_origin
 from mirrorhunt.publish.signed import SIGNATURE_SUFFIX, Snapshot, signature_of, signing_key, snapshot_of
 from mirrorhunt.store import Store
@@ -43,10 +43,17 @@ class _Version:
     signature: bytes | None
 
 
-def feeds_app(*, store: Store, settings: Settings, clock: Clock | None = None) -> web.Application:
-    """An application serving the feeds; signed when ``publish.signing_key`` is set (read here, once)."""
+def feeds_app(
+    *,
+    store: Store,
+    settings: Settings,
+    clock: Clock | None = None,
+    log_head: LogHeadProvider | None = None,
+) -> web.Application:
+    """An application serving the feeds; signed when ``publish.signing_key`` is set (read here, once).
+    ``log_head`` gives the transparency log head the zone carries (``Publication``)."""
     key = signing_key(settings) if settings.publish.signing_key is not None else None
-    feeds = _Feeds(store=store, settings=settings, clock=clock or SystemClock(), key=key)
+    feeds = _Feeds(store=store, settings=settings, clock=clock or SystemClock(), key=key, log_head=log_head)
     app = web.Application()
     app.router.add_get("/feeds/{name}", feeds.feed)
     app.router.add_get("/rpz/{name}", feeds.zone)
@@ -54,9 +61,17 @@ def feeds_app(*, store: Store, settings: Settings, clock: Clock | None = None) -
 
 
 class _Feeds:
-    def __init__(self, *, store: Store, settings: Settings, clock: Clock, key: SecretKey | None) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        settings: Settings,
+        clock: Clock,
+        key: SecretKey | None,
+        log_head: LogHeadProvider | None,
+    ) -> None:
         self._settings, self._clock, self._key = settings, clock, key
-        self._publication = Publication(store, settings=settings.publish, clock=clock)
+        self._publication = Publication(store, settings=settings.publish, clock=clock, log_head=log_head)
         self._zone_file = f"{zone_origin(settings.publish.zone)}.zone"
         self._versions: dict[str, _Version] = {}
         self._lock = asyncio.Lock()

@@ -39,10 +39,14 @@ def render(
     serial: int,
     ttl: int = 60,
     generated_at: datetime,
+    stop_page: str | None = None,
 ) -> str:
-    """The listings in ``format``; ``zone`` and ``ttl`` matter only to ``rpz``; raises ``InvalidInput``."""
+    """The listings in ``format``; ``zone``, ``ttl`` and ``stop_page`` (the redirect target) matter only
+    to ``rpz``; raises ``InvalidInput``."""
     if format == "rpz":
-        return render_rpz(listings, zone=zone, serial=serial, ttl=ttl, generated_at=generated_at)
+        return render_rpz(
+            listings, zone=zone, serial=serial, ttl=ttl, generated_at=generated_at, stop_page=stop_page
+        )
     if format in _LISTS:
         return _LISTS[format](listings, generated_at=generated_at, serial=serial)
     if format == "stix":

@@ -1,10 +1,11 @@
 """The listed names and the changes that led to them, replayed from the store's listing events.
 
-Every ``listing.added`` or ``listing.removed`` event carries the store serial its change produced
-(``detail["serial"]``). One serial is one version of the zone: a single listing or removal, or a whole
-batch (``Store.add_listings``), whose events all carry the same serial. Serials have no gaps, so
-replaying the changes gives the names at any serial, and the changes between two serials are what an
-IXFR (RFC 1995) sends.
+Every ``listing.added``, ``listing.changed`` (a new action) or ``listing.removed`` event carries the
+store serial its change produced (``detail["serial"]``). One serial is one version of the zone: a single
+listing, removal or change of action, or a whole batch (``Store.add_listings``), whose events all carry
+the same serial. Serials have no gaps, so replaying the changes gives the names and their actions at any
+serial, and the changes between two serials are what an IXFR (RFC 1995) sends: a new action is the old
+records removed and the new added.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mirrorhunt.model import ListingAction
+
 FIRST_SERIAL = 1
 """The store serial of a new database, before any listing."""
 DEFAULT_MAX_CHANGES = 100_000
@@ -20,27 +23,39 @@ DEFAULT_MAX_CHANGES = 100_000
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Change:
-    """The store serial a change produced, the name, and whether it was listed (else delisted)."""
+    """The store serial a change produced, the name, whether it is listed (else delisted) and its action."""
 
     serial: int
     name: str
     listed: bool
+    action: ListingAction = "nxdomain"
+
+
+Entry = tuple[str, ListingAction]
+"""A listed name and its action."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Difference:
-    """What an IXFR carries: names to delist, names to list."""
+    """What an IXFR carries: the entries to remove, the entries to add (a name whose action changed is
+    in both)."""
 
-    removed: tuple[str, ...]
-    added: tuple[str, ...]
+    removed: tuple[Entry, ...]
+    added: tuple[Entry, ...]
 
 
-def _serial_of(change: Change) -> int:
-    return change.serial
+_Step = tuple[int, str, ListingAction | None, ListingAction | None]
+"""A change as applied: its serial, the name, and the name's action before and after it (None: not
+listed). A plain tuple: a million of them are made when a primary loads a million names."""
+
+
+def _serial_of(step: _Step) -> int:
+    return step[0]
 
 
 class Journal:
-    """The names listed at store serial ``head``, and the changes after ``start`` (about ``max_changes``).
+    """The names listed at store serial ``head`` with their actions, and the changes after ``start``
+    (about ``max_changes``).
 
     ``apply`` takes changes in any order and with repeats; it stops at the first missing serial, so
     ``head`` is always a state the store really had. Older changes are forgotten, a whole serial at a
@@ -49,11 +64,11 @@ class Journal:
     """
 
     def __init__(self, *, max_changes: int = DEFAULT_MAX_CHANGES) -> None:
-        self.names: set[str] = set()
+        self.names: dict[str, ListingAction] = {}
         self.head = FIRST_SERIAL
         self.start = FIRST_SERIAL
         self._max_changes = max_changes
-        self._changes: list[Change] = []
+        self._changes: list[_Step] = []
 
     def apply(self, changes: Iterable[Change]) -> int:
         """Apply the serials right after ``head``, in serial order; how many changes were applied.
@@ -66,16 +81,18 @@ class Journal:
                 pending.setdefault(change.serial, {})[change.name] = change
         applied = 0
         while (batch := pending.pop(self.head + 1, None)) is not None:
+            names, steps = self.names, self._changes
             for change in batch.values():
+                name = change.name
                 if change.listed:
-                    self.names.add(change.name)
+                    steps.append((change.serial, name, names.get(name), change.action))
+                    names[name] = change.action
                 else:
-                    self.names.discard(change.name)
-            self._changes.extend(batch.values())
+                    steps.append((change.serial, name, names.pop(name, None), None))
             self.head += 1
             applied += len(batch)
         if len(self._changes) > self._max_changes:
-            oldest_kept = self._changes[len(self._changes) - self._max_changes - 1].serial
+            oldest_kept = self._changes[len(self._changes) - self._max_changes - 1][0]
             self._forget_through(oldest_kept)
         return applied
 
@@ -83,15 +100,17 @@ class Journal:
         """The net change from store serial ``since`` to ``head``; None when the journal does not reach."""
         if not self.start <= since <= self.head:
             return None
-        state: dict[str, bool] = {}
-        before: dict[str, bool] = {}
-        for change in self._changes[bisect_right(self._changes, since, key=_serial_of) :]:
-            before.setdefault(change.name, not change.listed)
-            state[change.name] = change.listed
-        moved = [name for name, listed in state.items() if listed != before[name]]
+        first: dict[str, ListingAction | None] = {}
+        last: dict[str, ListingAction | None] = {}
+        for _serial, name, before, after in self._changes[
+            bisect_right(self._changes, since, key=_serial_of) :
+        ]:
+            first.setdefault(name, before)
+            last[name] = after
+        moved = sorted(name for name, after in last.items() if after != first[name])
         return Difference(
-            removed=tuple(sorted(n for n in moved if not state[n])),
-            added=tuple(sorted(n for n in moved if state[n])),
+            removed=tuple((n, action) for n in moved if (action := first[n]) is not None),
+            added=tuple((n, action) for n in moved if (action := last[n]) is not None),
         )
 
     def forget_before(self, serial: int) -> None:

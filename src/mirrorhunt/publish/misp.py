@@ -2,7 +2,8 @@
 
 The event's ``info`` says what it is, when it was made, its serial and its count; its ``timestamp`` and
 ``publish_timestamp`` are when it was made. Each attribute is for IDS use, in "Network activity", with
-``first_seen`` = since when the name is listed and the case in its comment. Identifiers are derived from
+``first_seen`` = since when the name is listed and the case and DNS action in its comment; a PASSTHRU
+exception is not for IDS use. Identifiers are derived from
 what they identify, so the same listing keeps the same attribute in every version of the feed.
 """
 
@@ -16,7 +17,7 @@ from pymisp import MISPEvent, MISPOrganisation
 
 from mirrorhunt.model import Listing
 from mirrorhunt.publish.blocklist import header
-from mirrorhunt.publish.structured import published_listings, stable_uuid, utc_text
+from mirrorhunt.publish.structured import describe, published_listings, stable_uuid, utc_text
 
 _ANALYSIS_COMPLETED = 2
 _THREAT_LEVEL_UNDEFINED = 4
@@ -47,8 +48,8 @@ def render_misp(listings: Sequence[Listing], *, generated_at: datetime, serial: 
             "domain",
             listing.name,
             category="Network activity",
-            to_ids=True,
-            comment=f"mirror of the seized platform of case {listing.case}",
+            to_ids=listing.action != "passthru",
+            comment=describe(listing),
             uuid=stable_uuid(f"attribute {listing.name} {utc_text(listing.since)}"),
             first_seen=listing.since,
             timestamp=listing.since,

@@ -6,7 +6,8 @@ every ``poll_seconds`` (one indexed read; changes made by other processes are se
 when the same process calls ``changed()``. It serves the version the safety valve released
 (``publication.py``), which may be older than the store's. It then reads the listing events after the
 last one it applied (``Store.listing_changes(after=…)``, a cursor: nothing is read twice), applies them to the
-journal and notifies every secondary in ``[publish] notify``, retrying until each acknowledges.
+journal and notifies every secondary in ``[publish] notify``, retrying until each acknowledges. Each
+new version asks the ``log_head`` provider, when given, for the transparency log head it carries.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from mirrorhunt.dnstcp import serve_connection
 from mirrorhunt.errors import ConfigError
 from mirrorhunt.publish.journal import Change, Journal
 from mirrorhunt.publish.notify import RETRY_TIMEOUTS, acknowledged, notify_message
-from mirrorhunt.publish.publication import Publication
-from mirrorhunt.publish.rpz import zone_origin
+from mirrorhunt.publish.publication import LogHeadProvider, Publication
+from mirrorhunt.publish.rpz import policy_target, zone_origin
 from mirrorhunt.publish.serial import Epoch, open_epoch
 from mirrorhunt.publish.transfer import Access, Transport, networks_of, prepare, respond
 from mirrorhunt.publish.tsig import parse_tsig
@@ -66,6 +67,7 @@ class Primary:
         settings: PublishSettings,
         clock: Clock | None = None,
         poll_seconds: float = 0.05,
+        log_head: LogHeadProvider | None = None,
     ) -> None:
         self._store = store
         self._settings = settings
@@ -84,7 +86,7 @@ class Primary:
         self._notifying: dict[tuple[str, int], asyncio.Task[None]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._cursor = 0
-        self._publication = Publication(store, settings=settings, clock=self._clock)
+        self._publication = Publication(store, settings=settings, clock=self._clock, log_head=log_head)
         self.port = 0
 
     @property
@@ -149,6 +151,7 @@ class Primary:
         journal = Journal()
         self._cursor = 0
         self._follow(journal, self._store.listing_changes(), released=self._publication.released())
+        log_head = self._publication.log_head()  # after the rows: the log holds every change the zone does
         origin = zone_origin(self._settings.zone)
         keys = (f"publish.{origin}.epoch.start", f"publish.{origin}.epoch.base")
         start, base = (self._store.get_position(key) for key in keys)
@@ -167,17 +170,26 @@ class Primary:
             journal=journal,
             epoch=epoch,
             exclusions=self._publication.exclusions,
+            log_head=log_head,
         )
         log.info("zone %s: %d names, serial %d", origin, len(journal.names), zone.serial)
         return zone
 
     def _follow(self, journal: Journal, rows: list[ListingChange], *, released: int) -> int:
         """Apply ``rows`` up to the ``released`` serial (``publication.py``) to ``journal`` and move the
-        cursor past those applied; how many were applied."""
+        cursor past those applied; how many were applied. A redirect without a stop page raises
+        ``ConfigError`` before anything is applied."""
+        chosen = [row for row in rows if row.serial <= released]
+        if self._publication.exclusions.stop_page is None and any(row.action == "redirect" for row in chosen):
+            policy_target("redirect", stop_page=None)  # raises ConfigError
         applied = journal.apply(
-            Change(serial=row.serial, name=row.name, listed=row.kind == "listing.added")
-            for row in rows
-            if row.serial <= released
+            Change(
+                serial=row.serial,
+                name=row.name,
+                listed=row.kind != "listing.removed",
+                action=row.action or "nxdomain",
+            )
+            for row in chosen
         )
         for row in rows:
             if row.serial > journal.head:
@@ -207,6 +219,8 @@ class Primary:
             rows = await asyncio.to_thread(self._store.listing_changes, after=self._cursor)
             if not self._follow(zone.journal, rows, released=serial):
                 return
+            log_head = await asyncio.to_thread(self._publication.log_head)  # after the rows, as in _load
+            zone.built(log_head)
         self._notify_all()
 
     # NOTIFY

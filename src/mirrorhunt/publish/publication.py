@@ -12,16 +12,17 @@ and file exports never sees the serial go back. State lives in the store's posit
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from mirrorhunt.clock import Clock
 from mirrorhunt.config import PublishSettings
 from mirrorhunt.errors import ConfigError, InvalidInput
-from mirrorhunt.model import Event, Listing
+from mirrorhunt.model import Event, Listing, ListingAction
 from mirrorhunt.publish.journal import FIRST_SERIAL
+from mirrorhunt.publish.loghead import LogHead
 from mirrorhunt.publish.rpz import zone_origin
 from mirrorhunt.publish.serial import Epoch, open_epoch
 from mirrorhunt.publish.valve import (
@@ -50,17 +51,32 @@ class Status:
     held: bool
     pending: Assessment
     """The change from the released version to the head (its reasons say why it is held)."""
-    names: frozenset[str]
-    """The names published (listed at ``released`` and not excluded)."""
+    names: Mapping[str, ListingAction]
+    """The names published (listed at ``released`` and not excluded), with their actions."""
     excluded: tuple[tuple[str, str], ...]
     """(name, why) of each name listed at ``released`` that is never published."""
 
 
-class Publication:
-    """The published version of ``[publish] zone`` in ``store``."""
+LogHeadProvider = Callable[[], LogHead | None]
+"""Asked for the transparency log's head each time a new version of the zone is built."""
 
-    def __init__(self, store: Store, *, settings: PublishSettings, clock: Clock) -> None:
+
+class Publication:
+    """The published version of ``[publish] zone`` in ``store``.
+
+    ``log_head``, when given, is asked for the transparency log's head that the zone carries.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        settings: PublishSettings,
+        clock: Clock,
+        log_head: LogHeadProvider | None = None,
+    ) -> None:
         self._store, self._clock = store, clock
+        self._log_head = log_head
         self.limits = Limits(
             max_added=settings.max_added,
             max_removed_share=settings.max_removed_share,
@@ -70,6 +86,10 @@ class Publication:
         self._key = f"publish.{zone_origin(settings.zone)}."
         self._seen: tuple[int | None, ...] = ()
         self._log = _ListingLog(self.exclusions)
+
+    def log_head(self) -> LogHead | None:
+        """The transparency log's head for a version built now; None without a log."""
+        return None if self._log_head is None else self._log_head()
 
     def marker(self) -> tuple[int | None, ...]:
         """Cheap reads that change whenever what ``refresh`` would answer may have changed."""
@@ -147,10 +167,11 @@ class Publication:
     def listings(self, status: Status) -> list[Listing]:
         """The published listings (of ``status.names``), sorted by name."""
         current = {listing.name: listing for listing in self._store.listings()}
-        missing = status.names - current.keys()
+        missing = frozenset(status.names.keys() - current.keys())
         if missing:
             current.update(_listings_of(self._store.events(kind="listing.added"), missing, status.released))
-        return sorted((current[name] for name in status.names), key=lambda listing: listing.name)
+        chosen = (_with_action(current[name], action) for name, action in status.names.items())
+        return sorted(chosen, key=lambda listing: listing.name)
 
     def epoch(self, released: int) -> Epoch:
         """The epoch the primary serves (saved in the store), or a new one saved now when none is."""
@@ -170,15 +191,14 @@ class Publication:
         start, base = self._get("epoch.start"), self._get("epoch.base")
         return None if start is None or base is None else Epoch(start=start, base=base)
 
-    def _status(
-        self, changes: list[tuple[int, str, bool]], *, head: int, released: int, held: bool
-    ) -> Status:
+    def _status(self, changes: list[_Row], *, head: int, released: int, held: bool) -> Status:
         listed = _names_at(changes, released)
-        published = frozenset(name for name in listed if self._log.refusal(name) is None)
+        published = {name: action for name, action in listed.items() if self._log.refusal(name) is None}
         excluded = tuple(
             sorted((name, reason) for name in listed if (reason := self._log.refusal(name)) is not None)
         )
-        pending = assess(baseline=published, target=self._published(changes, head), limits=self.limits)
+        blocked = {name for name, action in published.items() if _blocks(action)}
+        pending = assess(baseline=blocked, target=self._blocked(changes, head), limits=self.limits)
         if not held:
             pending = Assessment(added=pending.added, removed=pending.removed, baseline=pending.baseline)
         return Status(
@@ -191,8 +211,13 @@ class Publication:
             excluded=excluded,
         )
 
-    def _published(self, changes: list[tuple[int, str, bool]], serial: int) -> frozenset[str]:
-        return frozenset(n for n in _names_at(changes, serial) if self._log.refusal(n) is None)
+    def _blocked(self, changes: list[_Row], serial: int) -> set[str]:
+        """The names published and blocked at ``serial``: what the valve counts."""
+        return {
+            name
+            for name, action in _names_at(changes, serial).items()
+            if _blocks(action) and self._log.refusal(name) is None
+        }
 
     def _positions(self) -> tuple[int | None, ...]:
         return tuple(self._get(key) for key in ("released", "held", "epoch.start", "epoch.base"))
@@ -207,9 +232,19 @@ class Publication:
         self._store.set_position(self._key + key, value)
 
 
+_Row = tuple[int, str, ListingAction | None]
+"""(serial, name, action) of a listing change; the action is None when the name is delisted."""
+
+
+def _blocks(action: ListingAction | None) -> bool:
+    """A name listed with ``action`` is blocked: the valve counts it (a PASSTHRU exception unblocks)."""
+    return action is not None and action != "passthru"
+
+
 class _ListingLog:
     """The listing log as far as it was read: the names listed at a floor serial, the changes after it,
-    and the published names the changes since the floor add and drop.
+    and the published names the changes since the floor start and stop blocking (``_blocks``: a move to
+    PASSTHRU drops a name from what is blocked, a move away from it adds one).
 
     Each ``follow`` reads only the events after the last one read (``Store.listing_changes(after=…)``);
     ``assess`` against the same floor is answered from running tallies, so a change to a zone of a million
@@ -224,12 +259,12 @@ class _ListingLog:
     def _reset(self) -> None:
         self._cursor = 0
         self._floor = 0
-        self._listed: set[str] = set()
-        """Names listed at ``_floor``."""
-        self._refused = 0
-        """How many of ``_listed`` are never published."""
-        self._tail: list[tuple[int, str, bool]] = []
-        """(serial, name, listed) of every change above ``_floor``, in order."""
+        self._listed: dict[str, ListingAction] = {}
+        """Names listed at ``_floor``, with their actions."""
+        self._blocking = 0
+        """How many of ``_listed`` are published and blocked."""
+        self._tail: list[_Row] = []
+        """Every change above ``_floor``, in order."""
         self._tallied = 0
         """How many of ``_tail`` ``_added`` and ``_removed`` count."""
         self._added: set[str] = set()
@@ -246,7 +281,9 @@ class _ListingLog:
         if rows:
             self._cursor = rows[-1].id
         self._tail += [
-            (row.serial, row.name, row.kind == "listing.added") for row in rows if row.serial is not None
+            (row.serial, row.name, None if row.kind == "listing.removed" else row.action or "nxdomain")
+            for row in rows
+            if row.serial is not None
         ]
         if floor is not None and floor > self._floor:
             self._move_floor(floor)
@@ -255,40 +292,40 @@ class _ListingLog:
         """The published change from the floor to store serial ``target`` (at least the floor)."""
         if self._tallied and self._tail[self._tallied - 1][0] > target:
             self._tallied, self._added, self._removed = 0, set(), set()
-        for serial, name, listed in self._tail[self._tallied :]:
+        for serial, name, action in self._tail[self._tallied :]:
             if serial > target:
                 break
             self._tallied += 1
             if self.refusal(name) is not None:
                 continue
-            if name in self._listed:
-                (self._removed.discard if listed else self._removed.add)(name)
+            blocked = _blocks(action)
+            if _blocks(self._listed.get(name)):
+                (self._removed.discard if blocked else self._removed.add)(name)
             else:
-                (self._added.add if listed else self._added.discard)(name)
-        published = len(self._listed) - self._refused
+                (self._added.add if blocked else self._added.discard)(name)
         return assess_counts(
-            added=len(self._added), removed=len(self._removed), baseline=published, limits=limits
+            added=len(self._added), removed=len(self._removed), baseline=self._blocking, limits=limits
         )
 
-    def changes_up_to(self, serial: int) -> list[tuple[int, str, bool]]:
+    def changes_up_to(self, serial: int) -> list[_Row]:
         """Every change up to ``serial``: those folded into the floor first, as additions."""
-        return [(self._floor, name, True) for name in self._listed] + [
+        return [(self._floor, name, action) for name, action in self._listed.items()] + [
             change for change in self._tail if change[0] <= serial
         ]
 
     def _move_floor(self, floor: int) -> None:
         kept = 0
-        for serial, name, listed in self._tail:
+        for serial, name, action in self._tail:
             if serial > floor:
                 break
             kept += 1
-            before = name in self._listed
-            if listed and not before:
-                self._listed.add(name)
-                self._refused += self.refusal(name) is not None
-            elif not listed and before:
-                self._listed.discard(name)
-                self._refused -= self.refusal(name) is not None
+            before = _blocks(self._listed.get(name))
+            if action is not None:
+                self._listed[name] = action
+            else:
+                self._listed.pop(name, None)
+            if before != _blocks(action) and self.refusal(name) is None:
+                self._blocking += -1 if before else 1
         del self._tail[:kept]
         self._floor = floor
         self._tallied, self._added, self._removed = 0, set(), set()
@@ -302,20 +339,26 @@ class _ListingLog:
             return refusal
 
 
-def _names_at(changes: Iterable[tuple[int, str, bool]], serial: int) -> set[str]:
-    names: set[str] = set()
-    for change_serial, name, listed in changes:
+def _names_at(changes: Iterable[_Row], serial: int) -> dict[str, ListingAction]:
+    names: dict[str, ListingAction] = {}
+    for change_serial, name, action in changes:
         if change_serial > serial:
             break
-        if listed:
-            names.add(name)
+        if action is not None:
+            names[name] = action
         else:
-            names.discard(name)
+            names.pop(name, None)
     return names
 
 
+def _with_action(listing: Listing, action: ListingAction) -> Listing:
+    """``listing`` with the action it had in the published version."""
+    return listing if listing.action == action else replace(listing, action=action)
+
+
 def _listings_of(events: Iterable[Event], names: frozenset[str], serial: int) -> dict[str, Listing]:
-    """The listing records of ``names`` as their last ``listing.added`` event at or before ``serial``."""
+    """The listing records of ``names`` as their last ``listing.added`` event at or before ``serial``
+    (the action is the caller's to set: a ``listing.changed`` event may have changed it)."""
     found: dict[str, Listing] = {}
     for event in events:
         detail = event.detail

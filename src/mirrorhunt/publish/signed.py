@@ -11,8 +11,9 @@ from mirrorhunt.config import Settings
 from mirrorhunt.errors import ConfigError
 from mirrorhunt.publish.formats import render
 from mirrorhunt.publish.keys import read_secret_key
+from mirrorhunt.publish.loghead import LogHead
 from mirrorhunt.publish.minisign import SecretKey, sign
-from mirrorhunt.publish.publication import Publication, Status
+from mirrorhunt.publish.publication import LogHeadProvider, Publication, Status
 from mirrorhunt.publish.rpz import render_rpz_names
 from mirrorhunt.publish.structured import utc_text
 from mirrorhunt.store import Store
@@ -29,15 +30,25 @@ class Snapshot:
     text: str
     serial: int
     generated_at: datetime
+    log_head: LogHead | None = None
+    """The transparency log's head when the snapshot was taken: its signature states it (docs/audit.md)."""
 
 
-def take_snapshot(store: Store, *, settings: Settings, format: str, clock: Clock) -> Snapshot:
+def take_snapshot(
+    store: Store,
+    *,
+    settings: Settings,
+    format: str,
+    clock: Clock,
+    log_head: LogHeadProvider | None = None,
+) -> Snapshot:
     """The published listings in ``format``, under the zone serial the primary serves for them.
 
     What is published is the store's latest version unless the safety valve holds it
-    (``publication.py``); names that are never published are left out.
+    (``publication.py``); names that are never published are left out. A zone carries the head
+    ``log_head`` gives, if any.
     """
-    publication = Publication(store, settings=settings.publish, clock=clock)
+    publication = Publication(store, settings=settings.publish, clock=clock, log_head=log_head)
     return snapshot_of(publication, publication.refresh(), settings=settings, format=format, clock=clock)
 
 
@@ -47,13 +58,16 @@ def snapshot_of(
     """``status``'s published listings in ``format``."""
     generated_at = clock.now()
     publish = settings.publish
-    if format == "rpz":  # the zone needs the names alone: no listing record is read
+    log_head = publication.log_head()
+    if format == "rpz":  # the zone needs the names and actions alone: no listing record is read
         text = render_rpz_names(
             status.names,
             zone=publish.zone,
             serial=status.zone_serial,
             ttl=publish.ttl,
             generated_at=generated_at,
+            stop_page=publish.stop_page,
+            log_head=log_head,
         )
     else:
         text = render(
@@ -63,16 +77,22 @@ def snapshot_of(
             serial=status.zone_serial,
             ttl=publish.ttl,
             generated_at=generated_at,
+            stop_page=publish.stop_page,
         )
-    return Snapshot(format=format, text=text, serial=status.zone_serial, generated_at=generated_at)
+    return Snapshot(
+        format=format, text=text, serial=status.zone_serial, generated_at=generated_at, log_head=log_head
+    )
 
 
 def signature_of(snapshot: Snapshot, *, key: SecretKey, file_name: str) -> str:
-    """The ``.minisig`` text; its trusted comment names the time, file, format and serial."""
+    """The ``.minisig`` text; its trusted comment names the time, file, format and serial, and the
+    transparency log's size and root when the snapshot knows them."""
     trusted = (
         f"timestamp:{int(snapshot.generated_at.timestamp())}\tfile:{file_name}\t"
         f"format:{snapshot.format}\tserial:{snapshot.serial}\tgenerated:{utc_text(snapshot.generated_at)}"
     )
+    if snapshot.log_head is not None:
+        trusted += f"\tlog_size:{snapshot.log_head.size}\tlog_root:{snapshot.log_head.root.hex()}"
     return sign(snapshot.text.encode(), key=key, trusted_comment=trusted)
 
 

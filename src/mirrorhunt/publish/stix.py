@@ -5,6 +5,7 @@ listed and, when the order has an expiry date, ``valid_until`` = the start of th
 that expires on 31 December is in force all that day). The Report carries when the bundle was made
 (``published``), the zone serial and the count. Identifiers are derived from what they identify (the
 same listing keeps the same Indicator id in every version of the feed), shaped as UUIDv4 as STIX asks.
+The description states the DNS action; a PASSTHRU exception is a ``benign`` Indicator, not a malicious one.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from mirrorhunt.errors import InvalidInput
 from mirrorhunt.model import Listing
 from mirrorhunt.publish.blocklist import header
-from mirrorhunt.publish.structured import published_listings, stable_uuid, utc_text
+from mirrorhunt.publish.structured import describe, published_listings, stable_uuid, utc_text
 
 _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 """When the mirrorhunt Identity object was first made: fixed, so that its id and content never change."""
@@ -76,8 +77,8 @@ def _indicator(listing: Listing, identifier: str) -> dict[str, Any]:
     indicator = {
         **_common("indicator", identifier, listing.since),
         "name": listing.name,
-        "description": f"mirror of the seized platform of case {listing.case}; DNS action {listing.action}",
-        "indicator_types": ["malicious-activity"],
+        "description": describe(listing),
+        "indicator_types": ["benign" if listing.action == "passthru" else "malicious-activity"],
         "pattern": f"[domain-name:value = '{listing.name}']",
         "pattern_type": "stix",
         "pattern_version": "2.1",

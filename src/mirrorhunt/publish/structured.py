@@ -43,6 +43,13 @@ def stable_uuid(key: str) -> str:
     return str(uuid.UUID(bytes=hashlib.sha256(f"mirrorhunt {key}".encode()).digest()[:16], version=4))
 
 
+def describe(listing: Listing) -> str:
+    """What a listing is and what resolvers do with it, in words (STIX and MISP descriptions)."""
+    if listing.action == "passthru":
+        return f"exception to the blocking of case {listing.case}: answered as usual (DNS action passthru)"
+    return f"mirror of the seized platform of case {listing.case}; DNS action {listing.action}"
+
+
 def render_csv(listings: Sequence[Listing], *, generated_at: datetime, serial: int) -> str:
     """``#`` header lines, then a CSV header row and one row per name."""
     records = [_record(listing) for listing in published_listings(listings)]

@@ -123,10 +123,20 @@ def _ready(wires: list[bytes]) -> Encoder:
 
 
 def _full(query: dns.message.Message, *, zone: PublishedZone, access: Access) -> Encoder:
-    """The whole zone as it is now: a copy of its names, sorted and encoded by the caller's thread."""
-    soa, ns, names = zone.soa(), zone.ns(), tuple(zone.journal.names)
+    """The whole zone as it is now: a copy of its entries, sorted and encoded by the caller's thread."""
+    soa, ns, entries = zone.soa(), zone.ns(), tuple(zone.journal.names.items())
+    log, targets = zone.log_record(zone.log_head()), zone.targets()
     key = access.key if query.had_tsig else None
-    return lambda: full_messages(query, soa=soa, ns=ns, names=zone.in_order(names), ttl=zone.ttl, key=key)
+    return lambda: full_messages(
+        query,
+        soa=soa,
+        ns=ns,
+        log=log,
+        entries=zone.in_order(entries),
+        targets=targets,
+        ttl=zone.ttl,
+        key=key,
+    )
 
 
 def _ixfr(

@@ -1,13 +1,13 @@
 """Listing changes pushed to an operator's own primary (BIND, Knot) as RFC 2136 UPDATEs signed with TSIG.
 
-``update_messages`` is pure: the net change (names to list, names to delist) as UPDATE messages of at
-most ``NAMES_PER_MESSAGE`` names, each one atomic on the primary. ``send`` moves them over TCP with
-retries; a primary that refuses (REFUSED, NOTAUTH, a bad key) is a ``ConfigError`` at once, since
-retrying cannot help. ``push_changes(store, settings=…)`` ties both to the store: it reads the listing
-events after the cursor it keeps in the store (``Store.get_position``), up to the version the safety
-valve released, pushes their net effect and moves the cursor only once the primary accepted
-everything. A crash in between pushes the same changes again, which is harmless: adding a record
-that exists and deleting one that does not are no-ops.
+``update_messages`` is pure: the net change (names to list or give a new action, names to delist) as
+UPDATE messages of at most ``NAMES_PER_MESSAGE`` names, each one atomic on the primary. ``send`` moves
+them over TCP with retries; a primary that refuses (REFUSED, NOTAUTH, a bad key) is a ``ConfigError`` at
+once, since retrying cannot help. ``push_changes(store, settings=…)`` ties both to the store: it reads
+the listing events after the cursor it keeps in the store (``Store.get_position``), up to the version
+the safety valve released, pushes their net effect and moves the cursor only once the primary accepted
+everything. A crash in between pushes the same changes again, which is harmless: adding a record that
+exists and deleting one that does not are no-ops.
 
 The engine calls ``push_changes`` after each listing change (or every few seconds, from any process:
 the cursor lives in the database); the operator's primary then notifies its own secondaries.
@@ -16,7 +16,7 @@ the cursor lives in the database); the operator's primary then notifies its own 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import dns.exception
@@ -31,6 +31,7 @@ import dns.update
 from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import PublishSettings
 from mirrorhunt.errors import ConfigError
+from mirrorhunt.model import ListingAction
 from mirrorhunt.publish.primary import host_port
 from mirrorhunt.publish.publication import Publication
 from mirrorhunt.publish.rpz import MAX_NAME, policy_records, zone_origin
@@ -67,17 +68,23 @@ def update_messages(
     *,
     zone: str,
     ttl: int,
-    added: Sequence[str],
+    added: Sequence[str] | Mapping[str, ListingAction],
     removed: Sequence[str],
     key: dns.tsig.Key | None = None,
+    stop_page: str | None = None,
 ) -> list[dns.update.UpdateMessage]:
-    """UPDATEs that delist ``removed`` and list ``added``; names that may not be published (invalid, a
-    public suffix, too long for the zone) are skipped."""
+    """UPDATEs that delist ``removed`` and list ``added`` (with their actions when a mapping, else
+    NXDOMAIN), replacing whatever action a name had; names that may not be published (invalid, a public
+    suffix, too long for the zone) are skipped. A redirect needs ``stop_page`` (else ``ConfigError``)."""
     origin = zone_origin(zone)
-    changes = [(name, False) for name in removed] + [(name, True) for name in added]
+    actions: Mapping[str, ListingAction] = (
+        added if isinstance(added, Mapping) else dict.fromkeys(added, "nxdomain")
+    )
+    changes: list[tuple[str, ListingAction | None]] = [(name, None) for name in removed]
+    changes += actions.items()
     chosen = [
-        (normal, listed)
-        for name, listed in changes
+        (normal, action)
+        for name, action in changes
         if (normal := publishable(name)) is not None and len(f"*.{normal}.{origin}") <= MAX_NAME
     ]
     zone_name = dns.name.from_text(origin)
@@ -89,10 +96,11 @@ def update_messages(
             keyname=None if key is None else key.name,
             keyalgorithm=dns.tsig.default_algorithm if key is None else key.algorithm,
         )
-        for name, listed in chosen[first : first + NAMES_PER_MESSAGE]:
-            for relative, target in policy_records(name, origin=origin):
+        for name, action in chosen[first : first + NAMES_PER_MESSAGE]:
+            records = policy_records(name, origin=origin, action=action or "nxdomain", stop_page=stop_page)
+            for relative, target in records:
                 owner = dns.name.from_text(relative, zone_name)
-                if listed:
+                if action is not None:
                     message.replace(owner, ttl, dns.rdatatype.CNAME, target)
                 else:
                     message.delete(owner, dns.rdatatype.CNAME)
@@ -127,16 +135,23 @@ def push_changes(
     rows = [row for row in store.listing_changes(after=cursor) if row.serial <= released]
     if not rows:
         return Pushed(added=0, removed=0, serial=None, cursor=cursor)
-    final = {row.name: row.kind == "listing.added" for row in rows}
-    added = sorted(
-        name
-        for name, listed in final.items()
-        if listed
+    final = {row.name: None if row.kind == "listing.removed" else row.action or "nxdomain" for row in rows}
+    added = {
+        name: action
+        for name, action in sorted(final.items())
+        if action is not None
         and (normal := publishable(name)) is not None
         and publication.exclusions.refusal(normal) is None
+    }
+    removed = sorted(name for name, action in final.items() if action is None)
+    messages = update_messages(
+        zone=origin,
+        ttl=settings.ttl,
+        added=added,
+        removed=removed,
+        key=key,
+        stop_page=settings.stop_page,
     )
-    removed = sorted(name for name, listed in final.items() if not listed)
-    messages = update_messages(zone=origin, ttl=settings.ttl, added=added, removed=removed, key=key)
     send(messages, target=settings.update, timeout=timeout)
     store.set_position(position, rows[-1].id)
     return Pushed(added=len(added), removed=len(removed), serial=rows[-1].serial, cursor=rows[-1].id)

@@ -4,7 +4,9 @@
   any name above one of those (its ``*.name`` record would block them too) is never published.
 - ``assess``: a change that adds more than ``max_added`` names, or drops more than
   ``max(max_removed_share × published names, removed_floor)``, within one window (a minute), is held:
-  the published zone stays at the last released version until ``mirrorhunt publish confirm``.
+  the published zone stays at the last released version until ``mirrorhunt publish confirm``. The
+  names counted are those blocked: a listed name given the PASSTHRU action is dropped from them, a
+  PASSTHRU name given a blocking action is added (``publication.py``).
 """
 
 from __future__ import annotations

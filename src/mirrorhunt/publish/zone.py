@@ -1,13 +1,16 @@
 """The response policy zone as resource records: what AXFR and IXFR answers carry.
 
-The records are those of ``render_rpz`` (``policy_records``): SOA, NS, then ``name CNAME .`` and
-``*.name CNAME .`` for every listed name. A name that is not a valid domain name or is a public
+The records are those of ``render_rpz`` (``policy_records``): SOA, NS, the transparency log's head
+when there is one, then ``name CNAME target`` and ``*.name CNAME target`` for every listed name, the
+target saying its action. Each version of the zone keeps the log head it was built with, so that an
+IXFR replaces the head the secondary holds. A name that is not a valid domain name or is a public
 suffix, allowlisted or the stop page's (``valve.Exclusions``), or too long to fit under the zone's
 name, is never published, whatever the store holds.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -18,9 +21,19 @@ import dns.rdatatype
 import dns.rrset
 
 from mirrorhunt.errors import InvalidInput, InvalidName
+from mirrorhunt.model import LISTING_ACTIONS, ListingAction
 from mirrorhunt.names import is_public_suffix, normalize_name
-from mirrorhunt.publish.journal import Difference, Journal
-from mirrorhunt.publish.rpz import MAX_NAME, MAX_TTL, NAMESERVER, policy_records, soa_rdata, zone_origin
+from mirrorhunt.publish.journal import Difference, Entry, Journal
+from mirrorhunt.publish.loghead import OWNER, LogHead
+from mirrorhunt.publish.rpz import (
+    MAX_NAME,
+    MAX_TTL,
+    NAMESERVER,
+    policy_records,
+    policy_target,
+    soa_rdata,
+    zone_origin,
+)
 from mirrorhunt.publish.serial import Epoch
 from mirrorhunt.publish.valve import Exclusions
 
@@ -42,10 +55,21 @@ def _target(text: str) -> dns.rdata.Rdata:
 
 
 class PublishedZone:
-    """The zone a primary serves: the journal's names at its head, numbered by the epoch."""
+    """The zone a primary serves: the journal's names at its head, numbered by the epoch.
+
+    The redirect target is ``exclusions.stop_page``. ``log_head`` is the head of the version at the
+    journal's head; ``built`` records the head of each later version.
+    """
 
     def __init__(
-        self, *, zone: str, ttl: int, journal: Journal, epoch: Epoch, exclusions: Exclusions | None = None
+        self,
+        *,
+        zone: str,
+        ttl: int,
+        journal: Journal,
+        epoch: Epoch,
+        exclusions: Exclusions | None = None,
+        log_head: LogHead | None = None,
     ) -> None:
         if not 0 <= ttl <= MAX_TTL:
             raise InvalidInput(f"TTL {ttl} is out of range", hint=f"a TTL is from 0 to {MAX_TTL} seconds")
@@ -56,6 +80,8 @@ class PublishedZone:
         self.epoch = epoch
         self._published: dict[str, str | None] = {}
         self.exclusions = exclusions or Exclusions()
+        self._heads: list[tuple[int, LogHead | None]] = [(journal.head, log_head)]
+        """(store serial, log head) of each version built, in serial order."""
 
     @property
     def serial(self) -> int:
@@ -89,17 +115,55 @@ class PublishedZone:
             self._published[name] = normal
             return normal
 
-    def in_order(self, names: Iterable[str]) -> list[str]:
-        """The published forms of ``names``, each once, sorted: the order of a full transfer."""
-        return sorted({normal for name in names if (normal := self.published(name)) is not None})
+    def built(self, log_head: LogHead | None) -> None:
+        """Record the log head of the version at the journal's head (call once its changes are applied)."""
+        head = self.journal.head
+        kept = [(serial, found) for serial, found in self._heads if serial < head]
+        start = bisect_right(kept, self.journal.start, key=_serial_of) - 1
+        self._heads = [*kept[max(start, 0) :], (head, log_head)]
 
-    def policy(self, names: Iterable[str]) -> Iterator[dns.rrset.RRset]:
-        """The policy records of the publishable ``names``, in the order given."""
-        for name in names:
+    def log_head(self, serial: int | None = None) -> LogHead | None:
+        """The log head of the version at store serial ``serial`` (default: the journal's head)."""
+        at = self.journal.head if serial is None else serial
+        index = bisect_right(self._heads, at, key=_serial_of) - 1
+        return self._heads[max(index, 0)][1]
+
+    def log_record(self, log_head: LogHead | None) -> dns.rrset.RRset | None:
+        """``_log TXT "size=N root=HEX"`` of ``log_head``; None for None."""
+        if log_head is None:
+            return None
+        owner = dns.name.from_text(OWNER, self.origin)
+        return dns.rrset.from_text(owner, self.ttl, IN, dns.rdatatype.TXT, f'"{log_head.text}"')
+
+    def in_order(self, entries: Iterable[Entry]) -> list[Entry]:
+        """The published forms of ``entries``' names, each once, with its action, sorted: the order of a
+        full transfer."""
+        chosen: dict[str, ListingAction] = {}
+        for name, action in entries:
+            normal = self.published(name)
+            if normal is not None:
+                chosen.setdefault(normal, action)
+        return sorted(chosen.items())
+
+    def targets(self) -> dict[ListingAction, str]:
+        """The CNAME target of each action this zone can publish (a redirect needs the stop page)."""
+        stop_page = self.exclusions.stop_page
+        return {
+            action: policy_target(action, stop_page=stop_page)
+            for action in LISTING_ACTIONS
+            if action != "redirect" or stop_page is not None
+        }
+
+    def policy(self, entries: Iterable[Entry]) -> Iterator[dns.rrset.RRset]:
+        """The policy records of the publishable entries, in the order given."""
+        stop_page = self.exclusions.stop_page
+        for name, action in entries:
             normal = self.published(name)
             if normal is None:
                 continue
-            for owner, target in policy_records(normal, origin=self.text_origin):
+            for owner, target in policy_records(
+                normal, origin=self.text_origin, action=action, stop_page=stop_page
+            ):
                 rrset = dns.rrset.RRset(dns.name.from_text(owner, self.origin), IN, dns.rdatatype.CNAME)
                 rrset.add(_target(target), self.ttl)
                 yield rrset
@@ -108,14 +172,23 @@ class PublishedZone:
         """An IXFR answer body from ``client_serial`` (RFC 1995 §4); None when only AXFR can help."""
         since = self.epoch.store_serial(client_serial, current=self.journal.head)
         difference: Difference | None = None if since is None else self.journal.difference(since)
-        if difference is None:
+        if since is None or difference is None:
             return None
+        old_head, new_head = self.log_head(since), self.log_head()
+        old_log = None if old_head == new_head else self.log_record(old_head)
+        new_log = None if old_head == new_head else self.log_record(new_head)
         new = self.soa()
         return [
             new,
             self.soa(client_serial),
+            *([] if old_log is None else [old_log]),
             *self.policy(difference.removed),
             new,
+            *([] if new_log is None else [new_log]),
             *self.policy(difference.added),
             new,
         ]
+
+
+def _serial_of(version: tuple[int, LogHead | None]) -> int:
+    return version[0]

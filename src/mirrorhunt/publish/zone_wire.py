@@ -1,8 +1,9 @@
 """A whole response policy zone as AXFR messages, encoded straight to wire format.
 
 Building one dnspython RRset per record costs about 100 µs: 200 s for a million names. Here each name
-costs two short byte strings: ``name.origin CNAME .`` with the origin as a pointer to the question,
-and ``*.name.origin CNAME .`` pointing at the owner just written. Messages stay under
+costs two short byte strings: ``name.origin CNAME target`` with the origin as a pointer to the
+question, and ``*.name.origin CNAME target`` pointing at the owner just written; the target (the
+action's, ``rpz.policy_target``) is encoded once per action. Messages stay under
 ``MESSAGE_BYTES`` so that every such pointer (14 bits) reaches. With a key, the messages are signed
 in sequence (RFC 8945 §5.3.1), at the time the request was signed: the answer depends on nothing else.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import io
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import dns.flags
 import dns.message
@@ -21,6 +22,8 @@ import dns.rdatatype
 import dns.rdtypes.ANY.TSIG
 import dns.rrset
 import dns.tsig
+
+from mirrorhunt.model import ListingAction
 
 MESSAGE_BYTES = 16_000
 """Below 16,384: the largest offset a compression pointer can hold."""
@@ -35,20 +38,24 @@ def full_messages(
     *,
     soa: dns.rrset.RRset,
     ns: dns.rrset.RRset,
-    names: Iterable[str],
+    log: dns.rrset.RRset | None = None,
+    entries: Iterable[tuple[str, ListingAction]],
+    targets: Mapping[ListingAction, str],
     ttl: int,
     key: dns.tsig.Key | None,
 ) -> list[bytes]:
-    """SOA, NS, ``name`` and ``*.name`` CNAME ``.`` for each name (A-labels, in order), SOA."""
+    """SOA, NS, the log head ``log`` if any, ``name`` and ``*.name`` CNAME the action's target for each
+    (name, action) entry (A-labels, in order), SOA. ``targets`` maps each action to its absolute target."""
     question = query.question[0]
     head = _name_wire(question.name) + struct.pack("!HH", question.rdtype, question.rdclass)
     flags = dns.flags.QR | dns.flags.AA | (query.flags & dns.flags.RD)
-    tail = _RECORD_TAIL.pack(dns.rdatatype.CNAME, dns.rdataclass.IN, ttl, 1) + b"\x00"
-    soa_wire, ns_wire = _uncompressed(soa), _uncompressed(ns)
+    tails = {action: _tail(target, ttl=ttl) for action, target in targets.items()}
+    first = [_uncompressed(soa), _uncompressed(ns), *([] if log is None else [_uncompressed(log)])]
+    soa_wire = first[0]
     messages: list[bytes] = []
     context = None
-    parts: list[bytes] = [soa_wire, ns_wire]
-    size, count = 12 + len(head) + len(soa_wire) + len(ns_wire), 2
+    parts: list[bytes] = list(first)
+    size, count = 12 + len(head) + sum(map(len, first)), len(first)
 
     def flush() -> None:
         nonlocal context, parts, size, count
@@ -58,7 +65,8 @@ def full_messages(
         messages.append(wire)
         parts, size, count = [], 12 + len(head), 0
 
-    for name in names:
+    for name, action in entries:
+        tail = tails[action]
         labels = b"".join(bytes((len(label),)) + label for label in name.encode("ascii").split(b"."))
         if size + 2 * (len(labels) + len(tail)) + 6 > MESSAGE_BYTES:
             flush()
@@ -71,6 +79,12 @@ def full_messages(
     count += 1
     flush()
     return messages
+
+
+def _tail(target: str, *, ttl: int) -> bytes:
+    """Type, class, TTL, length and data of ``CNAME target``, after the owner."""
+    data = _name_wire(dns.name.from_text(target))
+    return _RECORD_TAIL.pack(dns.rdatatype.CNAME, dns.rdataclass.IN, ttl, len(data)) + data
 
 
 def _name_wire(name: dns.name.Name) -> bytes:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mirrorhunt.model import Listing
+from mirrorhunt.model import Listing, ListingAction
 from mirrorhunt.publish import render_rpz
+from mirrorhunt.publish.loghead import LogHead
 
 AT = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
 NAMES = ["salon-lumiere.gg", "salon-lumière.to", "salon-lumiere-fr.net", "www.salon-lumiere.co.uk", "a.gg"]
@@ -47,3 +48,18 @@ def test_the_checker_does_reject_a_broken_zone(tmp_path: Path) -> None:
     result = check(text, "rpz.test", tmp_path)
     assert result.returncode != 0
     assert "CNAME and other data" in result.stdout + result.stderr
+
+
+def test_every_action_and_the_log_head_pass_named_checkzone(tmp_path: Path) -> None:
+    actions: list[ListingAction] = ["nxdomain", "nodata", "redirect", "passthru"]
+    listings = [
+        Listing(name=f"{action}.gg", case="salon", action=action, reason="r", decided_by="t", since=AT)
+        for action in actions
+    ]
+    head = LogHead(size=12, root=b"\xab" * 32)
+    text = render_rpz(
+        listings, zone="rpz.test", serial=7, generated_at=AT, stop_page="stop.gouv.test", log_head=head
+    )
+    result = check(text, "rpz.test", tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "loaded serial 7" in result.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mirrorhunt.clock import FixedClock
 from mirrorhunt.config import PublishSettings
-from mirrorhunt.model import Case, Listing
+from mirrorhunt.model import LISTING_ACTIONS, Case, Listing
 from mirrorhunt.publish.publication import Publication
 from mirrorhunt.store import Store
 
@@ -36,14 +36,20 @@ def apply(store: Store, step: tuple[str, list[str]], clock: FixedClock) -> None:
         for name in names:
             if name in store.listed_names():
                 store.remove_listing(name, reason="gone", decided_by="test")
+    elif kind == "act":
+        for index, name in enumerate(names):
+            if name in store.listed_names():
+                action = LISTING_ACTIONS[(len(name) + index + clock.at.second) % len(LISTING_ACTIONS)]
+                store.set_listing_action(name, action=action, reason="act", decided_by="test")
 
 
 def steps(seed: int, count: int) -> list[tuple[str, list[str], int]]:
-    """(what, names, seconds to wait first): additions, removals, confirmations and quiet minutes."""
+    """(what, names, seconds to wait first): additions, removals, new actions, confirmations and quiet
+    minutes."""
     chance = random.Random(seed)
     made = []
     for _ in range(count):
-        kind = chance.choice(["add", "add", "remove", "confirm", "wait"])
+        kind = chance.choice(["add", "add", "remove", "act", "confirm", "wait"])
         names = chance.sample(POOL, chance.randint(1, 5))
         made.append((kind, names, chance.choice([0, 5, 30, 61])))
     return made
@@ -73,6 +79,7 @@ def test_a_long_lived_publication_decides_as_a_fresh_one_would(tmp_path: Path) -
             held_seen += status.held
             released_seen += not status.held
         assert held_seen and released_seen, "the sequence must exercise both holding and releasing"
+        assert set(status.names.values()) - {"nxdomain"}, "the sequence must publish other actions"
         assert "co.uk" not in status.names and not any("keep.example" in n for n in status.names)
     finally:
         live_store.close()
@@ -92,11 +99,11 @@ def test_a_publication_starts_over_when_the_store_goes_back(tmp_path: Path) -> N
         live = Publication(store, settings=SETTINGS, clock=clock)
         apply(store, ("add", ["b.example"]), clock)
         apply(store, ("add", ["c.example"]), clock)
-        assert live.refresh().names == {"a.example", "b.example", "c.example"}
+        assert set(live.refresh().names) == {"a.example", "b.example", "c.example"}
         store.close()  # drops its connections; the same object opens new ones on the restored file
         (tmp_path / "live.db").write_bytes(backup.read_bytes())
         apply(store, ("add", ["d.example"]), clock)
         fresh = Publication(store, settings=SETTINGS, clock=clock).refresh()
-        assert live.refresh().names == fresh.names == {"a.example", "d.example"}
+        assert live.refresh().names == fresh.names == dict.fromkeys(["a.example", "d.example"], "nxdomain")
     finally:
         store.close()

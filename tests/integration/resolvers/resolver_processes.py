@@ -150,8 +150,8 @@ class Resolver:
             return True
         return False
 
-    async def query(self, name: str, *, wait: float = 1.0) -> dns.message.Message:
-        query = dns.message.make_query(name, "A")
+    async def query(self, name: str, *, wait: float = 1.0, kind: str = "A") -> dns.message.Message:
+        query = dns.message.make_query(name, kind)
         return await dns.asyncquery.udp(query, "127.0.0.1", port=self.port, timeout=wait)
 
     async def refuses(self, name: str) -> bool:
@@ -159,6 +159,22 @@ class Resolver:
         with contextlib.suppress(dns.exception.DNSException):
             return (await self.query(name)).rcode() == dns.rcode.NXDOMAIN
         return False
+
+    async def answers_no_data(self, name: str) -> bool:
+        """The name exists but has no address: NOERROR with an empty answer (RPZ NODATA)."""
+        with contextlib.suppress(dns.exception.DNSException):
+            reply = await self.query(name)
+            return reply.rcode() == dns.rcode.NOERROR and not reply.answer
+        return False
+
+    async def texts(self, name: str) -> list[str]:
+        """The TXT strings answered for ``name`` (none when it fails)."""
+        with contextlib.suppress(dns.exception.DNSException):
+            reply = await self.query(name, kind="TXT")
+            return [
+                b"".join(r.strings).decode() for rrset in reply.answer for r in rrset if hasattr(r, "strings")
+            ]
+        return []
 
     async def resolves_to(self, name: str, address: str) -> bool:
         with contextlib.suppress(dns.exception.DNSException):

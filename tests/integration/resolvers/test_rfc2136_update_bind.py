@@ -137,3 +137,16 @@ async def test_only_released_versions_and_publishable_names_are_pushed(
     pushed = await asyncio.to_thread(push_changes, store, settings=allowing)
     assert pushed.added == 2
     assert set(policy(bind_primary)) == {"a.gg", "*.a.gg", "b.gg", "*.b.gg"}
+
+
+async def test_a_new_action_replaces_the_records_on_the_bind_primary(bind_primary: int, store: Store) -> None:
+    store.add_listing(listing("salon-lumiere.gg"))
+    redirecting = settings(bind_primary, stop_page="stop.arcom.fr")
+    await asyncio.to_thread(push_changes, store, settings=redirecting)
+    store.set_listing_action("salon-lumiere.gg", action="redirect", reason="order", decided_by="test")
+    pushed = await asyncio.to_thread(push_changes, store, settings=redirecting)
+    assert (pushed.added, pushed.removed) == (1, 0)
+    assert policy(bind_primary) == {
+        "salon-lumiere.gg": "stop.arcom.fr.",
+        "*.salon-lumiere.gg": "stop.arcom.fr.",
+    }

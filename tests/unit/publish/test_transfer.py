@@ -18,13 +18,16 @@ import dns.zone
 import pytest
 
 from mirrorhunt.errors import ConfigError
-from mirrorhunt.model import Listing
+from mirrorhunt.model import Listing, ListingAction
 from mirrorhunt.publish import render_rpz
 from mirrorhunt.publish.journal import Change, Journal
+from mirrorhunt.publish.loghead import LogHead
 from mirrorhunt.publish.notify import acknowledged, notify_message
+from mirrorhunt.publish.rpz import render_rpz_names
 from mirrorhunt.publish.serial import Epoch
 from mirrorhunt.publish.transfer import Access, networks_of, respond
 from mirrorhunt.publish.tsig import parse_tsig
+from mirrorhunt.publish.valve import exclusions_of
 from mirrorhunt.publish.zone import PublishedZone
 from mirrorhunt.publish.zone_wire import MESSAGE_BYTES
 
@@ -36,15 +39,33 @@ SECRET = base64.b64encode(b"k" * 32).decode()
 KEY = parse_tsig(f"xfr-key:hmac-sha256:{SECRET}")
 
 
-def published(*steps: tuple[str, bool], epoch: Epoch = EPOCH) -> PublishedZone:
+STOP_PAGE = "stop.gouv.test"
+Step = tuple[str, bool] | tuple[str, bool, ListingAction]
+
+
+def published(*steps: Step, epoch: Epoch = EPOCH, log_head: LogHead | None = None) -> PublishedZone:
+    """A zone whose journal applied ``steps`` (name, listed[, action]), one serial each from 2."""
     journal = Journal()
-    journal.apply(Change(serial=2 + i, name=n, listed=listed) for i, (n, listed) in enumerate(steps))
-    return PublishedZone(zone=ORIGIN, ttl=60, journal=journal, epoch=epoch)
+    journal.apply(
+        Change(serial=2 + i, name=step[0], listed=step[1], action=step[2] if len(step) == 3 else "nxdomain")
+        for i, step in enumerate(steps)
+    )
+    exclusions = exclusions_of(allowlist=[], stop_page=STOP_PAGE)
+    return PublishedZone(
+        zone=ORIGIN, ttl=60, journal=journal, epoch=epoch, exclusions=exclusions, log_head=log_head
+    )
 
 
-def rendered(names: list[str], serial: int) -> dns.zone.Zone:
-    listings = [Listing(name=n, case="c", reason="r", decided_by="t", since=AT) for n in names]
-    text = render_rpz(listings, zone=ORIGIN, serial=serial, generated_at=AT)
+def rendered(
+    names: list[str] | dict[str, ListingAction], serial: int, *, log_head: LogHead | None = None
+) -> dns.zone.Zone:
+    if isinstance(names, dict):
+        text = render_rpz_names(
+            names, zone=ORIGIN, serial=serial, generated_at=AT, stop_page=STOP_PAGE, log_head=log_head
+        )
+    else:
+        listings = [Listing(name=n, case="c", reason="r", decided_by="t", since=AT) for n in names]
+        text = render_rpz(listings, zone=ORIGIN, serial=serial, generated_at=AT, log_head=log_head)
     return dns.zone.from_text(text, origin=ORIGIN, relativize=False)
 
 
@@ -84,6 +105,87 @@ def test_axfr_carries_exactly_the_zone_render_rpz_writes() -> None:
     _, done = transfer(zone, into, serial=None)
     assert done and zone.serial == 1004
     assert into == rendered(["salon.gg", "club.example"], 1004)
+
+
+def test_axfr_carries_each_action_and_the_log_head_as_render_rpz_writes_them() -> None:
+    head = LogHead(size=7, root=bytes(range(32)))
+    steps: list[Step] = [
+        ("nx.gg", True),
+        ("nodata.gg", True, "nodata"),
+        ("stop.gg", True, "redirect"),
+        ("ok.stop.gg", True, "passthru"),
+        ("later.gg", True),
+        ("later.gg", True, "nodata"),
+    ]
+    zone = published(*steps, log_head=head)
+    into = empty()
+    _, done = transfer(zone, into, serial=None)
+    expected: dict[str, ListingAction] = {
+        "nx.gg": "nxdomain",
+        "nodata.gg": "nodata",
+        "stop.gg": "redirect",
+        "ok.stop.gg": "passthru",
+        "later.gg": "nodata",
+    }
+    assert done and into == rendered(expected, zone.serial, log_head=head)
+    targets = {name: into.find_rdataset(f"*.{name}.{ORIGIN}.", "CNAME")[0].target for name in expected}
+    assert {name: target.to_text() for name, target in targets.items()} == {
+        "nx.gg": ".",
+        "nodata.gg": "*.",
+        "stop.gg": "stop.gouv.test.",
+        "ok.stop.gg": "rpz-passthru.",
+        "later.gg": "*.",
+    }
+    log = into.find_rdataset(f"_log.{ORIGIN}.", "TXT")
+    assert [b"".join(r.strings) for r in log] == [b"size=7 root=" + bytes(range(32)).hex().encode()]
+
+
+def test_ixfr_of_a_new_action_deletes_the_old_records_and_adds_the_new() -> None:
+    zone = published(("salon.gg", True), ("club.example", True), ("salon.gg", True, "redirect"))
+    into = rendered(["salon.gg", "club.example"], 1002)
+    messages, done = transfer(zone, into, serial=1002)
+    assert done
+    answer = [rrset for message in messages for rrset in message.answer]
+    assert [rrset.rdtype for rrset in answer[:2]] == [dns.rdatatype.SOA, dns.rdatatype.SOA]
+    deleted, added = answer[2:4], answer[5:7]
+    assert {(r.name.to_text(), r[0].target.to_text()) for r in deleted} == {
+        ("salon.gg.rpz.test.", "."),
+        ("*.salon.gg.rpz.test.", "."),
+    }
+    assert {(r.name.to_text(), r[0].target.to_text()) for r in added} == {
+        ("salon.gg.rpz.test.", "stop.gouv.test."),
+        ("*.salon.gg.rpz.test.", "stop.gouv.test."),
+    }
+    assert into == rendered({"salon.gg": "redirect", "club.example": "nxdomain"}, 1003)
+
+
+def test_ixfr_replaces_the_log_head_the_secondary_holds() -> None:
+    first, second = LogHead(size=1, root=b"\x01" * 32), LogHead(size=2, root=b"\x02" * 32)
+    zone = published(("salon.gg", True), log_head=first)
+    into = empty()
+    transfer(zone, into, serial=None)
+    zone.journal.apply([Change(serial=3, name="club.example", listed=True)])
+    zone.built(second)
+    _, done = transfer(zone, into, serial=1001)
+    assert done and into == rendered(["salon.gg", "club.example"], 1002, log_head=second)
+    zone.journal.apply([Change(serial=4, name="salon.gg", listed=True, action="nodata")])
+    zone.built(second)
+    messages, done = transfer(zone, into, serial=1002)
+    assert done and not any(r.rdtype == dns.rdatatype.TXT for m in messages for r in m.answer)
+    zone.journal.apply([Change(serial=5, name="new.gg", listed=True)])
+    zone.built(None)
+    transfer(zone, into, serial=1003)
+    assert into == rendered({"salon.gg": "nodata", "club.example": "nxdomain", "new.gg": "nxdomain"}, 1004)
+
+
+def test_a_redirect_without_a_stop_page_cannot_be_served() -> None:
+    journal = Journal()
+    journal.apply([Change(serial=2, name="salon.gg", listed=True, action="redirect")])
+    zone = PublishedZone(zone=ORIGIN, ttl=60, journal=journal, epoch=EPOCH)
+    assert "redirect" not in zone.targets()
+    with pytest.raises(ConfigError, match="no stop page") as raised:
+        list(zone.policy(journal.names.items()))
+    assert "stop_page" in raised.value.diagnostics()
 
 
 def test_a_large_axfr_is_split_into_messages_that_each_fit() -> None:

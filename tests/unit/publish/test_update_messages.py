@@ -8,7 +8,10 @@ import dns.message
 import dns.name
 import dns.opcode
 import dns.update
+import pytest
 
+from mirrorhunt.errors import ConfigError
+from mirrorhunt.model import ListingAction
 from mirrorhunt.publish.tsig import parse_tsig
 from mirrorhunt.publish.update import NAMES_PER_MESSAGE, update_messages
 
@@ -56,3 +59,19 @@ def test_a_keyed_update_is_signed_and_verifies_with_the_key() -> None:
     wire = message.to_wire()
     parsed = dns.message.from_wire(wire, keyring={KEY.name: KEY})
     assert parsed.had_tsig and parsed.keyname == KEY.name
+
+
+def test_actions_become_their_targets_and_a_redirect_needs_the_stop_page() -> None:
+    added: dict[str, ListingAction] = {"a.gg": "redirect", "b.gg": "nodata", "ok.a.gg": "passthru"}
+    (message,) = update_messages(zone="rpz.test", ttl=60, added=added, removed=[], stop_page="stop.gouv.test")
+    additions = {(r.name.to_text(), r[0].to_text()) for r in message.update if r.deleting is None}
+    assert additions == {
+        ("a.gg.rpz.test.", "stop.gouv.test."),
+        ("*.a.gg.rpz.test.", "stop.gouv.test."),
+        ("b.gg.rpz.test.", "*."),
+        ("*.b.gg.rpz.test.", "*."),
+        ("ok.a.gg.rpz.test.", "rpz-passthru."),
+        ("*.ok.a.gg.rpz.test.", "rpz-passthru."),
+    }
+    with pytest.raises(ConfigError, match="no stop page"):
+        update_messages(zone="rpz.test", ttl=60, added={"a.gg": "redirect"}, removed=[])

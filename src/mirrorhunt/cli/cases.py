@@ -37,6 +37,9 @@ def add(
     auto_list: Annotated[
         bool, typer.Option("--auto-list", help="List confirmed mirrors without review.")
     ] = False,
+    four_eyes: Annotated[
+        bool, typer.Option("--four-eyes", help="Two different approvers must approve each listing.")
+    ] = False,
 ) -> None:
     """Open a case for a seized platform."""
     cli: CliContext = ctx.obj
@@ -51,6 +54,7 @@ def add(
                 favicon=favicon,
                 keywords=keyword or (),
                 auto_list=auto_list,
+                four_eyes=four_eyes,
                 order=order,
                 expires=parse_date(expires, flag="--expires"),
             )

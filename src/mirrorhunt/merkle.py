@@ -4,13 +4,14 @@ Pure functions on leaf hashes: ``hash_leaf`` turns an entry into its leaf hash, 
 the Merkle Tree Hash of a list of leaf hashes, ``audit_path`` gives the proof that one leaf is in a
 tree, and ``root_from_audit_path`` recomputes the root a proof claims (RFC 9162, section 2.1.3.2);
 ``consistency_proof`` and ``verify_consistency`` show that one tree is a prefix of a later one
-(section 2.1.4): what proves a log never rewrote its history.
+(section 2.1.4): what proves a log never rewrote its history. ``roots_at`` gives the roots of many
+prefixes of one tree in a single pass, for checking every signed tree head of a log.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 """The hash of the empty tree: SHA-256 of nothing."""
@@ -39,6 +40,34 @@ def root_hash(leaf_hashes: Sequence[bytes]) -> bytes:
         return leaf_hashes[0]
     k = _split(len(leaf_hashes))
     return hash_children(root_hash(leaf_hashes[:k]), root_hash(leaf_hashes[k:]))
+
+
+def roots_at(leaf_hashes: Iterable[bytes], sizes: Iterable[int]) -> dict[int, bytes]:
+    """The root of the tree of the first ``size`` leaves, for each of ``sizes``, in one pass.
+
+    Keeps the roots of the complete subtrees seen so far (at most one per power of two), so that a
+    log of n leaves with many signed heads is checked in O(n + heads · log n) rather than from scratch
+    for every head. A size beyond the leaves given has no root in the answer.
+    """
+    pending = sorted(set(sizes), reverse=True)  # the next size wanted is last
+    roots: dict[int, bytes] = {}
+    stack: list[tuple[int, bytes]] = []  # (leaf count, hash) of complete subtrees, largest first
+    if pending and pending[-1] == 0:
+        roots[pending.pop()] = EMPTY_ROOT
+    for count, leaf_hash in enumerate(leaf_hashes, start=1):
+        if not pending:
+            break
+        span, node = 1, leaf_hash
+        while stack and stack[-1][0] == span:
+            node = hash_children(stack.pop()[1], node)
+            span *= 2
+        stack.append((span, node))
+        if pending[-1] == count:
+            root = stack[-1][1]
+            for _, left in reversed(stack[:-1]):
+                root = hash_children(left, root)
+            roots[pending.pop()] = root
+    return roots
 
 
 def audit_path(index: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:

@@ -1,7 +1,8 @@
 """Probe a list of names as a stream: DNS only, or a full capture, a bounded number at a time.
 
 Memory stays flat however long the list: lines are read in small batches as room frees up, and
-each result is yielded as soon as it is known (in completion order, not input order).
+each result is yielded as soon as it is known (in completion order, not input order). With
+``[engine] scheduler`` set, the list is cut into partitions probed on the cluster's workers.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import asyncio
 import itertools
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from mirrorhunt.clock import Clock
 from mirrorhunt.config import Settings
+from mirrorhunt.engine.executor import open_executor, shipped
 from mirrorhunt.engine.probe_record import capture_record, dns_record
 from mirrorhunt.errors import InvalidInput
 from mirrorhunt.names import host_of
@@ -21,6 +24,8 @@ from mirrorhunt.probe import Prober, Resolver
 
 DNS_CONCURRENCY = 160
 """Names in flight for a DNS-only sweep (queries are cheap; the resolver is the limit)."""
+MIN_DNS_SHARE = 16
+"""Names in flight for one partition of a sweep spread over many workers, at the least."""
 _BATCH = 256
 
 Record = dict[str, Any]
@@ -43,6 +48,15 @@ async def probe_names(
     limit = concurrency if concurrency is not None else default
     if limit < 1:
         raise InvalidInput(f"concurrency must be at least 1, not {limit}")
+    if settings.engine.scheduler is not None:
+        async with open_executor(settings) as executor:
+            if dns_only and concurrency is None:
+                limit = dns_share(settings, slots=executor.slots) or limit
+            partitions = partitions_of(_names(lines), settings=settings, dns_only=dns_only, concurrency=limit)
+            async for records in executor.map_partitions(probe_partition, partitions):
+                for record in records:
+                    yield record
+        return
     async with Resolver.from_settings(settings) as resolver:
         if dns_only:
             async for result in resolver.sweep(_batches(map(_host, _names(lines))), limit=limit):
@@ -52,6 +66,45 @@ async def probe_names(
         async with Prober(settings, clock=clock, resolver=resolver) as prober:
             async for record in _bounded(names, lambda line: _capture(prober, line), limit=limit):
                 yield record
+
+
+def dns_share(settings: Settings, *, slots: int) -> int | None:
+    """Names in flight for each of ``slots`` DNS partitions running at once, so that together they keep
+    about ``DNS_CONCURRENCY`` in flight at each resolver, as one process does: the resolvers are shared by
+    every worker, and one sent more than it can take drops queries, each drop costing a timeout. None for
+    a single slot (the default of ``probe_names``). More resolvers, more in flight."""
+    if slots <= 1:
+        return None
+    return max(MIN_DNS_SHARE, DNS_CONCURRENCY * max(1, len(settings.resolvers)) // slots)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NamesPartition:
+    """Names to probe on one worker, with the settings as plain data (``executor.shipped``)."""
+
+    settings: dict[str, Any]
+    names: tuple[str, ...]
+    dns_only: bool = True
+    concurrency: int | None = None
+
+
+def partitions_of(
+    names: Iterable[str], *, settings: Settings, dns_only: bool = True, concurrency: int | None = None
+) -> Iterator[NamesPartition]:
+    """``names`` cut into partitions of ``engine.partition_names``, read lazily."""
+    data = shipped(settings)
+    iterator = iter(names)
+    while chunk := tuple(itertools.islice(iterator, settings.engine.partition_names)):
+        yield NamesPartition(settings=data, names=chunk, dns_only=dns_only, concurrency=concurrency)
+
+
+async def probe_partition(partition: NamesPartition) -> list[Record]:
+    """The record of every name of the partition, probed where this runs (a worker's task)."""
+    settings = Settings.model_validate(partition.settings)
+    probed = probe_names(
+        partition.names, settings=settings, dns_only=partition.dns_only, concurrency=partition.concurrency
+    )
+    return [record async for record in probed]
 
 
 def _names(lines: Iterable[str]) -> Iterator[str]:

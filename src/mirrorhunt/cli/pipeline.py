@@ -12,9 +12,9 @@ from rich.console import Console
 from mirrorhunt.cli.context import CliContext
 from mirrorhunt.cli.progress import progress_bar
 from mirrorhunt.cli.render import candidate_json, candidates_table, scan_json, scan_table
-from mirrorhunt.engine.cases import submit_tip
 from mirrorhunt.engine.history import candidate_views
 from mirrorhunt.engine.scan import scan as run_scan
+from mirrorhunt.engine.tips import accept_tip
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="One JSON document on standard output, nothing else.")]
 
@@ -55,7 +55,7 @@ def submit(
     """Submit a tip: a name to probe at the next scan."""
     cli: CliContext = ctx.obj
     with cli.store() as store:
-        new = submit_tip(store=store, case=case, name=name, detail=detail)
+        new = accept_tip(store=store, case=case, name=name, detail=detail, source="the command line")
     typer.echo(f"{'submitted' if new else 'already a candidate'}: {name} for case {case}")
 
 

@@ -1,10 +1,9 @@
 """Following a Certificate Transparency log (RFC 6962): the names of every certificate it logs.
 
 ``CtFollower`` reads ``get-sth``, ``get-sth-consistency`` and ``get-entries`` of one log (rate limits
-are waited out, see ``cthttp``); ``follow_once`` reads the entries
-past a stored position and says where the next pass starts. The caller (the engine) stores the
-position. An entry that cannot be decoded is skipped with a logged reason and the position moves
-past it: it will never decode better, and stopping there would stop discovery for the whole log.
+are waited out, see ``cthttp``); ``ctfollow`` reads it from a cursor, with the tiled logs. An entry
+that cannot be decoded is skipped with a logged reason and the position moves past it: it will never
+decode better, and stopping there would stop discovery for the whole log.
 """
 
 from __future__ import annotations
@@ -179,34 +178,6 @@ class CtFollower:
                 f"CT log {self.log_url} answered {method} with a document that is not an object"
             )
         return document
-
-
-async def follow_once(follower: CtFollower, *, position: int, limit: int) -> tuple[list[CtEntry], int]:
-    """The entries from ``position`` up to ``min(tree size, position + limit)``, and the next position.
-
-    If the log fails after some entries were read, those entries and the position after them are
-    returned (the failure is logged and will show again on the next pass); if it fails before, the
-    ``SourceError`` is raised. A position past the tree size (a lagging log front end) reads nothing.
-    """
-    if position < 0 or limit < 1:
-        raise InvalidInput(f"CT position {position} must be >= 0 and limit {limit} >= 1")
-    size = await follower.tree_size()
-    if position > size:
-        log.warning(
-            "CT log %s has %d entries, fewer than the stored position %d", follower.log_url, size, position
-        )
-    end = min(size, position + limit)
-    found: list[CtEntry] = []
-    while position < end:
-        try:
-            decoded, position = await follower.batch(position, end)
-        except SourceError as exc:
-            if not found:
-                raise
-            log.warning("CT log %s stopped at entry %d: %s", follower.log_url, position, exc.diagnostics())
-            break
-        found.extend(decoded)
-    return found, position
 
 
 def _base64(value: object) -> bytes:

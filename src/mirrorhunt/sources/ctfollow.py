@@ -9,10 +9,7 @@ before the cursor is saved, so a crash replays entries rather than losing them.
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import logging
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +18,7 @@ from typing import Protocol
 import aiohttp
 
 from mirrorhunt.config import Settings
-from mirrorhunt.errors import InvalidInput, MirrorhuntError, SourceError
+from mirrorhunt.errors import InvalidInput, MirrorhuntError
 from mirrorhunt.sources.ct import CtEntry, CtFollower
 from mirrorhunt.sources.ctlist import load_log_list
 from mirrorhunt.sources.tiles import TiledFollower
@@ -51,58 +48,11 @@ class Cursor:
 
 
 class CursorStore(Protocol):
+    """Where cursors are kept between passes (``engine.ct_source.StoreCursors``: in the store)."""
+
     def load(self, key: str) -> Cursor | None: ...
 
     def save(self, key: str, cursor: Cursor) -> None: ...
-
-
-class JsonCursors:
-    """Cursors kept in one JSON file, replaced atomically on every save."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-            self._cursors = {key: _cursor(value) for key, value in raw.items()}
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise SourceError(
-                f"the CT cursor file {path} cannot be read: {exc}",
-                hint="restore it from a backup, or delete it to start again from each log's end",
-            ) from exc
-
-    def load(self, key: str) -> Cursor | None:
-        return self._cursors.get(key)
-
-    def save(self, key: str, cursor: Cursor) -> None:
-        self._cursors[key] = cursor
-        document = {key: _document(value) for key, value in sorted(self._cursors.items())}
-        temporary = self.path.with_name(f".{self.path.name}.tmp")
-        temporary.write_text(json.dumps(document, indent=1), encoding="utf-8")
-        os.replace(temporary, self.path)
-
-
-def _document(cursor: Cursor) -> dict[str, object]:
-    head = cursor.head
-    if head is None:
-        return {"index": cursor.index}
-    return {
-        "index": cursor.index,
-        "size": head.size,
-        "root": base64.b64encode(head.root).decode(),
-        "timestamp": head.timestamp,
-    }
-
-
-def _cursor(value: dict[str, object]) -> Cursor:
-    index = value["index"]
-    if not isinstance(index, int):
-        raise TypeError("index must be an integer")
-    if "size" not in value:
-        return Cursor(index=index)
-    size, root, timestamp = value["size"], value["root"], value["timestamp"]
-    if not isinstance(size, int) or not isinstance(root, str) or not isinstance(timestamp, int):
-        raise TypeError("size, root and timestamp must be an integer, base64 and an integer")
-    return Cursor(index=index, head=TreeHead(size=size, root=base64.b64decode(root), timestamp=timestamp))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

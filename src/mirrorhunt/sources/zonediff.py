@@ -129,12 +129,27 @@ def sorted_names(path: Path, folder: Path, stats: ReadStats, *, chunk: int = CHU
         return _sorted_runs(zone_names(stream, stats), folder, chunk=chunk)
 
 
+def listed_names(path: Path, stats: ReadStats | None = None) -> Iterator[str]:
+    """The names of one file (a list of new names, or the delegations of a zone file), as they come."""
+    stats = stats if stats is not None else ReadStats()
+    with _open(path) as stream:
+        for name in zone_names(stream, stats):
+            yield name.decode("ascii", "replace")
+    _log_skipped(path, stats)
+
+
 def added_names(
-    old: Path, new: Path, *, workdir: Path | None = None, chunk: int = CHUNK_NAMES
+    old: Path,
+    new: Path,
+    *,
+    workdir: Path | None = None,
+    chunk: int = CHUNK_NAMES,
+    old_stats: ReadStats | None = None,
+    new_stats: ReadStats | None = None,
 ) -> Iterator[str]:
     """Names delegated in ``new`` and not in ``old``, in sorted order (each a zone file, gzip or not,
     or a plain list of names). Temporary runs live in ``workdir`` (default: the system's) until the
-    iterator ends."""
+    iterator ends. What reading each file saw goes into ``old_stats`` and ``new_stats`` when given."""
     if chunk < 1:
         raise InvalidInput(f"chunk must be at least 1, not {chunk}")
     with (
@@ -144,14 +159,12 @@ def added_names(
         folder = Path(temporary)
         (folder / "old").mkdir()
         (folder / "new").mkdir()
-        old_stats, new_stats = ReadStats(), ReadStats()
+        old_stats = old_stats if old_stats is not None else ReadStats()
+        new_stats = new_stats if new_stats is not None else ReadStats()
         old_runs = sorted_names(old, folder / "old", old_stats, chunk=chunk)
         new_runs = sorted_names(new, folder / "new", new_stats, chunk=chunk)
-        for path, stats in ((old, old_stats), (new, new_stats)):
-            if stats.skipped:
-                log.warning(
-                    "%s: %d of %d lines skipped (malformed or too long)", path, stats.skipped, stats.lines
-                )
+        _log_skipped(old, old_stats)
+        _log_skipped(new, new_stats)
         before = _merged(old_runs, stack)
         current = next(before, None)
         for name in _merged(new_runs, stack):
@@ -159,3 +172,8 @@ def added_names(
                 current = next(before, None)
             if name != current:
                 yield name.decode("ascii", "replace")
+
+
+def _log_skipped(path: Path, stats: ReadStats) -> None:
+    if stats.skipped:
+        log.warning("%s: %d of %d lines skipped (malformed or too long)", path, stats.skipped, stats.lines)

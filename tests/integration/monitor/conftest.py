@@ -14,7 +14,13 @@ from mirrorhunt.engine.cases import open_case
 from mirrorhunt.lab import LabThread
 from mirrorhunt.store import Store
 
-PACE = {"ct_every": 0.2, "queue_every": 0.2, "reprobe_every": 1.0, "reprobe_gone_every": 5.0}
+PACE = {
+    "ct_every": 0.2,
+    "queue_every": 0.2,
+    "zones_every": 0.2,
+    "reprobe_every": 1.0,
+    "reprobe_gone_every": 5.0,
+}
 
 
 @pytest.fixture

@@ -22,8 +22,9 @@ from cryptography.x509.oid import NameOID
 
 from mirrorhunt.errors import SourceError
 from mirrorhunt.lab import Lab, SiteSpec
-from mirrorhunt.sources.ct import CtEntry, CtFollower, follow_once, names_of_certificate
+from mirrorhunt.sources.ct import CtEntry, CtFollower, names_of_certificate
 from mirrorhunt.sources.ct_leaf import encode_certificate_chain, encode_merkle_tree_leaf
+from mirrorhunt.sources.ctfollow import Cursor, follow_log
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -84,10 +85,11 @@ async def lab(tmp_path: Path) -> AsyncIterator[Lab]:
         yield running
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client:
-        yield client
+async def follow_once(follower: CtFollower, *, position: int, limit: int) -> tuple[list[CtEntry], int]:
+    """The entries read from ``position`` and where the next read starts."""
+    result = await follow_log(follower, Cursor(index=position), limit=limit)
+    assert result.cursor is not None
+    return result.entries, result.cursor.index
 
 
 async def test_a_newly_logged_name_is_found_and_the_position_advances(

@@ -6,57 +6,25 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import aiohttp
 import pytest
 from aiohttp import web
 from cryptography.hazmat.primitives import serialization
+from ct_served import NOW, Served
 
 from mirrorhunt.clock import SystemClock
 from mirrorhunt.config import load_settings
+from mirrorhunt.engine.ct_source import StoreCursors
 from mirrorhunt.errors import ConfigError, SourceError
-from mirrorhunt.lab.ca import LabCA
-from mirrorhunt.lab.ctlog import CtLog, CtServer
+from mirrorhunt.lab.ctlog import CtLog
 from mirrorhunt.sources.ct import CtEntry, CtFollower
-from mirrorhunt.sources.ctfollow import Cursor, JsonCursors, LogReader, follow_log, follow_logs, readers_for
+from mirrorhunt.sources.ctfollow import Cursor, LogReader, follow_log, follow_logs, readers_for
 from mirrorhunt.sources.cthttp import fetch, retry_after
 from mirrorhunt.sources.ctlist import LogInfo, bundled_log_list, load_log_list, log_list_document
 from mirrorhunt.sources.tiles import TiledFollower, tile_path
-
-NOW = datetime(2026, 11, 23, tzinfo=UTC)
-
-
-class Served:
-    def __init__(self, log: CtLog, server: CtServer, ca: LabCA) -> None:
-        self.log, self.server, self.ca = log, server, ca
-        self.url = f"http://127.0.0.1:{server.port}/"
-        self.tiles_url = f"{self.url}tiles/"
-        self.key = serialization.load_pem_public_key(log.public_key_pem).public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-
-    def add(self, count: int, *, prefix: str = "site") -> None:
-        start = len(self.log.entries)
-        for i in range(start, start + count):
-            self.log.add(self.ca.issue([f"{prefix}{i}.example"], now=NOW).der, chain=[self.ca.der])
-
-
-@pytest.fixture
-async def served() -> AsyncIterator[Served]:
-    ca = LabCA(now=NOW)
-    log = CtLog(clock=SystemClock())
-    server = CtServer(log, roots=[ca.der])
-    await server.start(host="127.0.0.1", port=0)
-    try:
-        yield Served(log, server, ca)
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client:
-        yield client
+from mirrorhunt.store import Store
 
 
 def readers(served: Served, session: aiohttp.ClientSession) -> list[LogReader]:
@@ -100,20 +68,24 @@ async def test_cursors_persist_and_resume_with_only_new_entries(
     def process(url: str, entries: list[CtEntry]) -> None:
         seen.setdefault(url, []).extend(names(entries))
 
-    cursors = JsonCursors(tmp_path / "cursors.json")
-    for reader in readers(served, session):
-        cursors.save(reader.url, Cursor(index=250))
-    await follow_logs(readers(served, session), cursors=cursors, limit=1000, process=process)
+    url = f"sqlite:///{tmp_path / 'cursors.db'}"
+    with Store.open(url) as store:
+        cursors = StoreCursors(store)
+        for reader in readers(served, session):
+            cursors.save(reader.url, Cursor(index=250))
+        await follow_logs(readers(served, session), cursors=cursors, limit=1000, process=process)
     served.add(20, prefix="new")
-    restarted = JsonCursors(tmp_path / "cursors.json")
-    results = await follow_logs(readers(served, session), cursors=restarted, limit=1000, process=process)
-    assert all(result.problem is None for result in results)
-    for reader in readers(served, session):
-        assert seen[reader.url] == [f"site{i}.example" for i in range(250, 300)] + [
-            f"new{i}.example" for i in range(300, 320)
-        ]
-        cursor = JsonCursors(tmp_path / "cursors.json").load(reader.url)
-        assert cursor is not None and cursor.index == 320 and cursor.head is not None
+    with Store.open(url) as restarted:
+        results = await follow_logs(
+            readers(served, session), cursors=StoreCursors(restarted), limit=1000, process=process
+        )
+        assert all(result.problem is None for result in results)
+        for reader in readers(served, session):
+            assert seen[reader.url] == [f"site{i}.example" for i in range(250, 300)] + [
+                f"new{i}.example" for i in range(300, 320)
+            ]
+            cursor = StoreCursors(restarted).load(reader.url)
+            assert cursor is not None and cursor.index == 320 and cursor.head is not None
 
 
 async def test_a_rewind_is_reported_and_the_cursor_kept(
@@ -222,10 +194,14 @@ def test_retry_after_reads_seconds_and_dates() -> None:
 def test_the_bundled_list_and_a_written_list_load(served: Served, tmp_path: Path) -> None:
     bundled = load_log_list(bundled_log_list())
     assert {log.kind for log in bundled} == {"rfc6962", "tiled"}
+    faces: tuple[tuple[Literal["rfc6962", "tiled"], str], ...] = (
+        ("rfc6962", served.url),
+        ("tiled", served.tiles_url),
+    )
     infos = [
         LogInfo(operator="lab", description="lab", kind=kind, url=url, key=served.key,
                 log_id=served.log.log_id, state="usable")
-        for kind, url in (("rfc6962", served.url), ("tiled", served.tiles_url))
+        for kind, url in faces
     ]  # fmt: skip
     path = tmp_path / "log_list.json"
     path.write_text(json.dumps(log_list_document(infos)))

@@ -10,11 +10,12 @@ import json
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mirrorhunt.errors import ConfigError
+from mirrorhunt.model import ListingAction
 
 ENV_PREFIX = "MIRRORHUNT_"
 DEFAULT_FILE = Path("mirrorhunt.toml")
@@ -64,6 +65,12 @@ class PermuteSettings(_Section):
     """How many permutations, most likely first, one ``scan`` looks up; ``run`` sweeps them all."""
 
 
+class ZoneSettings(_Section):
+    watch: list[str] = []
+    """Folders that receive zone files (``<zone>-YYYYMMDD.zone[.gz]``) or lists of new names
+    (``<feed>-YYYYMMDD.txt[.gz]``): ``run`` matches the names each new file adds."""
+
+
 class MonitorSettings(_Section):
     """Pace of ``mirrorhunt run``, in seconds."""
 
@@ -74,6 +81,8 @@ class MonitorSettings(_Section):
     reprobe_gone_every: float = 24 * 3600.0
     sweep_every: float = 24 * 3600.0
     """A full permutation sweep of every case starts again this long after the last one ended."""
+    zones_every: float = 60.0
+    """The folders of ``[zones] watch`` are looked at this often."""
 
 
 class PublishSettings(_Section):
@@ -104,10 +113,126 @@ class PublishSettings(_Section):
     """A file of more such names, one a line (``#`` comments)."""
     stop_page: str | None = None
     """The stop page's host name: never published, nor any name above it."""
+    action: ListingAction = "nxdomain"
+    """What resolvers answer for a name listed without saying: nxdomain, nodata, redirect (to
+    ``stop_page``, which must then be set) or passthru."""
+
+
+class EngineSettings(_Section):
+    """Where the heavy work runs (docs/scale.md)."""
+
+    scheduler: str | None = None
+    """``tcp://host:8786``: sweeps, list probes and zone diffs run on that Dask cluster; absent: here."""
+    partition_names: int = 4096
+    """Names in one partition of a sweep or a list probe (one task on one worker)."""
+    lease_seconds: float = 30.0
+    """How long a process holds a source or the primary without renewing it; a dead holder's lease is
+    taken over this long after its last renewal."""
+
+
+class ReviewSettings(_Section):
+    """The review desk's clocks (seconds and days) and patience."""
+
+    confirm_within: float = 86_400.0
+    """Seconds within which a person must confirm a name the machine listed, or it is withdrawn."""
+    delist_after: int = 3
+    """Consecutive re-checks that no longer see the mirror before its delisting is proposed."""
+    contest_days: int = 14
+    """Days a contest may wait for its decision."""
+    listing_days: int = 365
+    """Days a listing lasts when its case's order gives no end date."""
+    sweep_every: float = 60.0
+    """Seconds between two sweeps of ``mirrorhunt run`` that withdraw unconfirmed and expired listings."""
+
+
+class AuditSettings(_Section):
+    """The transparency log (docs/audit.md)."""
+
+    key: str | None = None
+    """Signing key file of the log's checkpoints (``mirrorhunt keys audit``); none: the log is not signed."""
+    origin: str | None = None
+    """The log's name in its checkpoints and key; default: the RPZ zone followed by ``/audit``."""
 
 
 class WebSettings(_Section):
     listen: str = "127.0.0.1:8000"
+    """Where ``mirrorhunt serve`` serves the review desk and its API; "" serves none."""
+    public_url: str = "http://127.0.0.1:8000"
+    """How people reach the desk (behind a proxy, its public address): links on the stop page use it."""
+    session_hours: float = 12.0
+    """A browser session ends this long after signing in."""
+    login_failures_allowed: int = 5
+    """Failed logins in a row (per account and address) before each further attempt must wait."""
+
+
+class WebhookSettings(_Section):
+    """One receiver of alerts over HTTP POST."""
+
+    url: str
+    secret: str | None = None
+    """Signs each body: ``X-Mirrorhunt-Signature: sha256=<hex HMAC-SHA256>``; absent: unsigned."""
+    shape: Literal["json", "slack", "matrix"] = "json"
+    """``json``: the alerts as data; ``slack``: ``{"text": …}``; ``matrix``: an ``m.text`` message."""
+    cases: list[str] = []
+    """Only alerts of these cases (and those of no case); empty: every case."""
+    kinds: list[str] = []
+    """Only these kinds of alert (docs/alerts.md); empty: every kind."""
+
+
+class SmtpSettings(_Section):
+    """The mail server that sends alerts by e-mail, and who receives them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    host: str
+    port: int = 25
+    sender: str = Field(alias="from")
+    to: list[str] = []
+    starttls: bool = False
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 30.0
+
+
+class AlertsSettings(_Section):
+    """Who is told what, and how fast (docs/alerts.md)."""
+
+    webhooks: list[WebhookSettings] = []
+    """Receivers: tables (url, secret, shape, cases, kinds), or plain URLs."""
+    smtp: SmtpSettings | None = None
+    min_score: float = 0.8
+    """A verdict at least this high is a new candidate worth an alert."""
+    digest_window: float = 60.0
+    """Seconds alerts for one receiver are gathered into one message."""
+    expiry_warning_days: int = 7
+    stalled_after: float = 900.0
+    """Seconds a CT log may stay at one position, or a resolver stay silent, before it is an alert."""
+    check_every: float = 30.0
+    """Seconds between two looks at expiring listings and stalled sources."""
+    retry_base: float = 5.0
+    retry_cap: float = 3600.0
+    """A failed delivery is tried again after ``retry_base`` seconds, doubling up to ``retry_cap``."""
+
+    @field_validator("webhooks", mode="before")
+    @classmethod
+    def _plain_urls(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"url": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+class StoppageSettings(_Section):
+    """The page a redirected name leads to (docs/stoppage.md)."""
+
+    listen: str = "127.0.0.1:8080"
+    """Where ``mirrorhunt serve`` serves it; "" serves none."""
+    authority: str = ""
+    """Who ordered the blocks, as the page names it."""
+    contest_url: str = "http://127.0.0.1:8000/contest"
+    """The web desk's contest form; the page links to it with ``?name=<the blocked name>``."""
+    certificate: str | None = None
+    """PEM certificate (chain) for HTTPS, provided by the operator; with ``key``."""
+    key: str | None = None
 
 
 class Settings(_Section):
@@ -122,8 +247,14 @@ class Settings(_Section):
     ct: CtSettings = CtSettings()
     permute: PermuteSettings = PermuteSettings()
     monitor: MonitorSettings = MonitorSettings()
+    zones: ZoneSettings = ZoneSettings()
     publish: PublishSettings = PublishSettings()
     web: WebSettings = WebSettings()
+    audit: AuditSettings = AuditSettings()
+    review: ReviewSettings = ReviewSettings()
+    alerts: AlertsSettings = AlertsSettings()
+    stoppage: StoppageSettings = StoppageSettings()
+    engine: EngineSettings = EngineSettings()
 
 
 def load_settings(

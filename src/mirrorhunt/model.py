@@ -13,7 +13,10 @@ from typing import Any, Literal
 
 VerdictLabel = Literal["mirror", "review", "unrelated"]
 DnsOutcome = Literal["resolves", "nxdomain", "error"]
-ListingAction = Literal["nxdomain"]
+ListingAction = Literal["nxdomain", "nodata", "redirect", "passthru"]
+"""What resolvers answer for a listed name and the names below it: NXDOMAIN, no data, the stop page
+(``[publish] stop_page``), or the real answer (an exception below a listed name)."""
+LISTING_ACTIONS: tuple[ListingAction, ...] = ("nxdomain", "nodata", "redirect", "passthru")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -24,6 +27,8 @@ class Case:
     url: str
     keywords: tuple[str, ...] = ()
     auto_list: bool = False
+    four_eyes: bool = False
+    """Two different approvers must approve before a name of this case is listed."""
     order: str | None = None
     expires: date | None = None
     created_at: datetime

@@ -10,7 +10,10 @@ from pathlib import Path
 import dns.zone
 import pytest
 
+from mirrorhunt.audit.keys import read_verifier
+from mirrorhunt.audit.log import AuditLog
 from mirrorhunt.lab.demo.run import EXPORTS, ZONE, demo_lab, run_demo
+from mirrorhunt.store import Store
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -37,8 +40,13 @@ def test_demo_flow_finds_every_mirror_and_lists_no_decoy(tmp_path: Path, store_u
     assert sources["refuge-77.org"] == "tip"
 
     zone = dns.zone.from_text(outcome.rpz.read_text(encoding="utf-8"), origin=ZONE, relativize=False)
-    blocked = {str(name).removesuffix("." + ZONE) for name, _ in zone.nodes.items()} - {ZONE}
+    blocked = {str(name).removesuffix("." + ZONE) for name, _ in zone.nodes.items()} - {ZONE, "_log"}
     assert blocked == set(scenario.mirrors) | {f"*.{m}" for m in scenario.mirrors}
+    head = zone.find_rdataset(f"_log.{ZONE}", "TXT")[0].to_text()
+    assert f"size={outcome.log_size}" in head and outcome.log_size == len(scenario.mirrors)
+    with Store.open(store_url) as store:
+        verified_log = AuditLog(store).verify(key=read_verifier(str(outcome.audit_key)))
+    assert verified_log.size == outcome.log_size and f"root={verified_log.root.hex()}" in head
     checker = shutil.which("named-checkzone") or "/usr/sbin/named-checkzone"
     checked = subprocess.run([checker, ZONE, str(outcome.rpz)], capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -55,6 +63,7 @@ def test_demo_flow_finds_every_mirror_and_lists_no_decoy(tmp_path: Path, store_u
         verified = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
         assert verified.returncode == 0, (path.name, verified.stdout + verified.stderr)
         assert f"serial:{outcome.serial}" in verified.stdout, "every export carries the zone's serial"
+        assert f"log_size:{outcome.log_size}" in verified.stdout, "and the transparency log's head"
 
 
 def test_demo_command_prints_the_table_and_exits_zero(tmp_path: Path) -> None:

@@ -9,7 +9,24 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mirrorhunt.cli import blocklist, cases, demo, evaluate, evidence, keys, lab, pipeline, probe, run, serve
+from mirrorhunt.cli import (
+    alerts,
+    audit,
+    blocklist,
+    cases,
+    demo,
+    evaluate,
+    evidence,
+    keys,
+    lab,
+    pipeline,
+    probe,
+    report,
+    run,
+    serve,
+    users,
+    zones,
+)
 from mirrorhunt.cli.context import CliContext
 from mirrorhunt.errors import MirrorhuntError
 
@@ -38,10 +55,14 @@ def root(
 
 
 app.add_typer(cases.app, name="case")
+app.add_typer(alerts.app, name="alerts")
 app.add_typer(lab.app, name="lab")
 app.add_typer(blocklist.listings_app, name="listings")
 app.add_typer(keys.app, name="keys")
+app.add_typer(audit.app, name="audit")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(report.app, name="report")
+app.add_typer(users.app, name="user")
 pipeline.register(app)
 evaluate.register(app)
 blocklist.register(app)
@@ -49,6 +70,7 @@ demo.register(app)
 probe.register(app)
 serve.register(app)
 run.register(app)
+zones.register(app)
 
 
 def main() -> None:

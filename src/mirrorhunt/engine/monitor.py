@@ -1,13 +1,16 @@
 """``mirrorhunt run``: every source at once, one prioritised probe queue kept in the store.
 
 CT logs (every ``monitor.ct_every`` s) ─┐
+zone files (``[zones] watch``)        ─┤
 tips (the store, any time)            ─┼─▶ candidates (store: priority, due_at) ─▶ probe ─▶ judge
 permutation sweeps (background)       ─┘        ▲                                         │
         redirects, announcements, pivots ───────┴─────────────────────────────────────────┘
 
 The queue is the candidates table: a claimed candidate is ``resolving`` until a lease runs out, so a
 monitor killed mid-probe gets it back on restart; sources store a candidate before they move their
-position on, and a candidate is unique per case, so nothing is lost nor doubled.
+position on, and a candidate is unique per case, so nothing is lost nor doubled. Sweeps run on the engine
+of ``[engine]`` (``engine/executor.py``). Several monitors may share one PostgreSQL database: each holds
+a lease on a source before reading it (``engine/leader.py``), and the queue hands each candidate to one.
 """
 
 from __future__ import annotations
@@ -24,7 +27,12 @@ import aiohttp
 from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import Settings
 from mirrorhunt.engine import queue
-from mirrorhunt.engine.scan import bounded, case_references, judge, read_ct
+from mirrorhunt.engine.ct_source import CtSource
+from mirrorhunt.engine.executor import Executor, open_executor
+from mirrorhunt.engine.leader import PRIMARY, Claims, is_shared, lead, serve_primary
+from mirrorhunt.engine.scan import case_references, judge
+from mirrorhunt.engine.sweep import sweep
+from mirrorhunt.engine.zone_source import read_zone_folders
 from mirrorhunt.errors import MirrorhuntError
 from mirrorhunt.evidence import EvidenceFolder
 from mirrorhunt.fingerprint import Fingerprint, fingerprint
@@ -32,19 +40,18 @@ from mirrorhunt.match import ReferenceIndex
 from mirrorhunt.model import Candidate, Capture, Case
 from mirrorhunt.names import host_of
 from mirrorhunt.probe import Prober
+from mirrorhunt.review.desk import ReviewDesk
 from mirrorhunt.sources.permute import Permutation, permutations
 from mirrorhunt.sources.pivots import PivotRules, pivots_of
 from mirrorhunt.sources.redirects import Proposal, announcements_of, redirects_of
 from mirrorhunt.sources.watch import WatchRules
+from mirrorhunt.sources.watchindex import WatchIndex
 from mirrorhunt.store import Store
 
 log = logging.getLogger(__name__)
 
 Notify = Callable[[str], None]
 """Called with one line for each thing worth telling a person (a candidate found, a verdict)."""
-
-SWEEP_BATCH = 256
-"""Permutations resolved between two saves of a sweep's position."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -79,6 +86,8 @@ class Monitor:
         self._cases: dict[str, _CaseView] = {}
         self._pivots = PivotRules()
         self._wake = asyncio.Event()
+        self._claims = Claims(store, settings=settings, clock=self._clock)
+        self._desk = ReviewDesk(store=store, settings=settings, clock=self._clock)
         self.report = MonitorReport()
 
     async def run(self, *, stop: asyncio.Event) -> MonitorReport:
@@ -90,11 +99,16 @@ class Monitor:
                 self._settings, clock=self._clock, evidence=EvidenceFolder.from_settings(self._settings)
             ) as prober,
             aiohttp.ClientSession() as session,
-            asyncio.TaskGroup() as group,
+            open_executor(self._settings) as executor,
         ):
-            group.create_task(self._follow_ct(session, stop=stop))
-            group.create_task(self._sweep(prober, stop=stop))
-            group.create_task(self._probe(prober, stop=stop))
+            ct = CtSource(store=self._store, settings=self._settings, session=session, clock=self._clock)
+            async with asyncio.TaskGroup() as group:  # a bad log list is refused above, not inside
+                group.create_task(self._claims.keep(stop=stop))
+                group.create_task(self._follow_ct(ct, stop=stop))
+                group.create_task(self._follow_zones(stop=stop))
+                group.create_task(self._review_sweeps(stop=stop))
+                group.create_task(self._sweep(executor, stop=stop))
+                group.create_task(self._probe(prober, stop=stop))
         return self.report
 
     # cases and restart
@@ -136,57 +150,85 @@ class Monitor:
                     if capture is not None and capture.fetched:
                         self._watch_mirror(case.name, capture, _fingerprint_of(capture))
 
+    def _watch_index(self) -> WatchIndex:
+        """The watch rules of every case taken in, for the sources that see names in the wild."""
+        return WatchIndex(view.rules for view in self._cases.values())
+
     def _resume(self) -> None:
-        """Candidates a killed monitor was probing are due again at once."""
+        """Candidates a killed monitor was probing are due again at once; on a shared database they may
+        be another monitor's, and come back when their lease runs out instead."""
+        if is_shared(self._store):
+            return
         for candidate in self._store.candidates(state="resolving"):
             self._store.schedule_candidate(candidate.case, candidate.name, due_at=None)
 
     # sources
 
-    async def _follow_ct(self, session: aiohttp.ClientSession, *, stop: asyncio.Event) -> None:
+    async def _follow_ct(self, ct: CtSource, *, stop: asyncio.Event) -> None:
         pace = self._settings.monitor.ct_every
         while not stop.is_set():
             self._refresh_cases()
-            rules = [view.rules for view in self._cases.values()]
-            if rules and self._settings.ct.logs:
-                warnings: list[str] = []
-                found, read = await read_ct(
-                    rules,
-                    store=self._store,
-                    settings=self._settings,
-                    clock=self._clock,
-                    warnings=warnings,
-                    session=session,
-                    priority=queue.URGENT,
-                )
-                self.report.ct_entries += read
-                for warning in warnings:
+            if self._cases and self._claims.hold("ct"):
+                ct_pass = await ct.read(self._watch_index(), priority=queue.URGENT)
+                self.report.ct_entries += ct_pass.read
+                for warning in ct_pass.warnings:
                     log.warning("%s", warning)
-                if found:
+                if found := ct_pass.found:
                     self.report.found += len(found)
                     for candidate in found:
                         self._notify(f"found {candidate.name} for {candidate.case}: {candidate.detail}")
                     self._wake.set()
             await _sleep(pace, stop=stop)
 
-    async def _sweep(self, prober: Prober, *, stop: asyncio.Event) -> None:
-        """Resolve every case's permutations in the background, saving the position every batch."""
+    async def _follow_zones(self, *, stop: asyncio.Event) -> None:
+        """Match the names each new file of the ``[zones] watch`` folders adds."""
+        folders = self._settings.zones.watch
+        while folders and not stop.is_set():
+            self._refresh_cases()
+            if self._cases and self._claims.hold("zones"):
+                zone_pass = await read_zone_folders(
+                    folders,
+                    index=self._watch_index(),
+                    store=self._store,
+                    clock=self._clock,
+                    add=lambda candidate: self._add(candidate, priority=queue.URGENT),
+                    stop=stop,
+                )
+                for warning in zone_pass.warnings:
+                    log.warning("%s", warning)
+            await _sleep(self._settings.monitor.zones_every, stop=stop)
+
+    async def _review_sweeps(self, *, stop: asyncio.Event) -> None:
+        """Withdraw the machine's listings no person confirmed in time, and remove expired ones."""
+        while not stop.is_set():
+            if self._claims.hold("review"):
+                now = self._clock.now()
+                for name in self._desk.withdraw_unconfirmed(now=now):
+                    self._notify(f"{name}: withdrawn, no person confirmed its listing in time")
+                for name in self._desk.expire(now=now):
+                    self._notify(f"{name}: its listing expired")
+            await _sleep(self._settings.review.sweep_every, stop=stop)
+
+    async def _sweep(self, executor: Executor, *, stop: asyncio.Event) -> None:
+        """Resolve every case's permutations in the background, saving the position every round."""
         settings = self._settings
         if not (settings.permute.tld_swap or settings.permute.typos):
             return
         while not stop.is_set():
-            waited = False
+            advanced = False
             for view in list(self._cases.values()):
                 if stop.is_set():
                     return
-                if not await self._sweep_case(view, prober, stop=stop):
-                    waited = True
-            if waited:
+                advanced = await self._sweep_case(view, executor) or advanced
+            if not advanced:  # every sweep is done, or there is no case yet: never spin
                 await _sleep(settings.monitor.queue_every, stop=stop)
 
-    async def _sweep_case(self, view: _CaseView, prober: Prober, *, stop: asyncio.Event) -> bool:
-        """One batch of the case's sweep; False when its sweep is done and not due again yet."""
+    async def _sweep_case(self, view: _CaseView, executor: Executor) -> bool:
+        """One round of the case's sweep (a partition for each of the engine's slots); False when its
+        sweep is done and not due again yet, or another monitor holds it."""
         key, ended_key = f"permute:{view.case.name}", f"permute:{view.case.name}:ended"
+        if not self._claims.hold(key):
+            return False
         if view.names is None:
             permute = self._settings.permute
             view.names = permutations(host_of(view.case.url), tld_swap=permute.tld_swap, typos=permute.typos)
@@ -197,21 +239,13 @@ class Monitor:
             if now - ended < self._settings.monitor.sweep_every:
                 return False
             position = 0
-        batch = view.names[position : position + SWEEP_BATCH]
-        async for permutation, dns in bounded(
-            batch, lambda p: prober.resolve(p.name), self._settings.probe.concurrency
+        batch = view.names[position : position + executor.slots * self._settings.engine.partition_names]
+        async for checked, found in sweep(
+            batch, case=view.case.name, executor=executor, settings=self._settings, clock=self._clock
         ):
-            if dns.outcome == "resolves":
-                found = Candidate(
-                    case=view.case.name,
-                    name=permutation.name,
-                    source=f"permutation:{permutation.fuzzer}",
-                    detail=permutation.detail,
-                    found_at=self._clock.now(),
-                )
-                if self._add(found, priority=queue.SWEEP):
-                    self._wake.set()
-        self.report.permutations += len(batch)
+            self.report.permutations += checked
+            for candidate in found:
+                self._add(candidate, priority=queue.SWEEP)
         self._store.set_position(key, position + len(batch))
         if position + len(batch) >= len(view.names):
             self._store.set_position(ended_key, now)
@@ -221,7 +255,7 @@ class Monitor:
 
     async def _probe(self, prober: Prober, *, stop: asyncio.Event) -> None:
         limit = self._settings.probe.concurrency
-        lease = timedelta(seconds=3 * self._settings.probe.timeout + 30)
+        lease = timedelta(seconds=3 * self._settings.probe.timeout + self._settings.engine.lease_seconds)
         running: set[asyncio.Task[None]] = set()
         try:
             while not stop.is_set():
@@ -265,7 +299,10 @@ class Monitor:
         self, view: _CaseView, candidate: Candidate, capture: Capture, previous: Capture | None
     ) -> None:
         store, case = self._store, view.case
-        result = judge(case, candidate, capture, view.references, store=store, clock=self._clock)
+        action = self._settings.publish.action
+        result = judge(
+            case, candidate, capture, view.references, store=store, clock=self._clock, action=action
+        )
         self.report.probed += 1
         state = result.candidate.state
         verdict = result.verdict
@@ -275,6 +312,7 @@ class Monitor:
             + (", listed" if result.listed else "")
         )
         mirror = verdict is not None and verdict.label == "mirror"
+        self._desk.record_recheck(case=case.name, name=candidate.name, still_mirror=mirror)
         if result.fingerprint is not None:
             html = capture.body.decode("utf-8", "replace")
             proposals = redirects_of(name=capture.name, final_url=capture.url, html=html)
@@ -353,6 +391,18 @@ async def monitor(
     stop: asyncio.Event,
     clock: Clock | None = None,
     notify: Notify | None = None,
+    primary: bool = False,
 ) -> MonitorReport:
-    """Run the monitor over every case of ``store`` until ``stop`` is set."""
-    return await Monitor(store=store, settings=settings, clock=clock, notify=notify).run(stop=stop)
+    """Run the monitor over every case of ``store`` until ``stop`` is set; with ``primary``, also the RPZ
+    primary whenever this process is the leader of those sharing the database (``engine/leader.py``)."""
+    clock = clock or SystemClock()
+    running = Monitor(store=store, settings=settings, clock=clock, notify=notify).run(stop=stop)
+    if not primary:
+        return await running
+
+    async def serve(until: asyncio.Event) -> None:
+        await serve_primary(store, settings, clock, until=until)
+
+    claims = Claims(store, settings=settings, clock=clock)
+    report, _ = await asyncio.gather(running, lead(claims, PRIMARY, serve, stop=stop))
+    return report

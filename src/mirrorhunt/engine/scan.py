@@ -7,34 +7,33 @@ tips         ─┘                  └── a redirect to another name propos
 
 from __future__ import annotations
 
-import asyncio
-import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TypeVar
 
 import aiohttp
 
 from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import Settings
+from mirrorhunt.engine.ct_source import CtSource
+from mirrorhunt.engine.executor import open_executor
 from mirrorhunt.engine.history import fingerprint_digest
-from mirrorhunt.errors import InvalidInput, InvalidName, MirrorhuntError
+from mirrorhunt.engine.sweep import sweep
+from mirrorhunt.errors import InvalidInput, InvalidName
 from mirrorhunt.evidence import EvidenceFolder
 from mirrorhunt.fingerprint import Fingerprint, fingerprint
 from mirrorhunt.match import ReferenceIndex, unrelated_verdict
-from mirrorhunt.model import Candidate, Capture, Case, Listing, Verdict
-from mirrorhunt.names import host_of, is_public_suffix
+from mirrorhunt.model import Candidate, Capture, Case, Listing, ListingAction, Verdict
+from mirrorhunt.names import host_of
 from mirrorhunt.probe import Prober
-from mirrorhunt.sources.ct import CtFollower, follow_once
+from mirrorhunt.review.safeguards import Safeguards
 from mirrorhunt.sources.permute import permutations
 from mirrorhunt.sources.watch import WatchRules
+from mirrorhunt.sources.watchindex import WatchIndex
 from mirrorhunt.store import Store
+from mirrorhunt.store.reviews import Reviews
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as a pass advances."""
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 MATCHER = "matcher/1"
 
@@ -79,20 +78,15 @@ async def scan(
     warnings: list[str] = []
     async with Prober(settings, clock=clock, evidence=EvidenceFolder.from_settings(settings)) as prober:
         from_permutations, checked = await _propose_permutations(
-            case, prober=prober, settings=settings, clock=clock, progress=report
+            case, settings=settings, clock=clock, progress=report
         )
         for candidate in from_permutations:
             store.add_candidate(candidate)
-        async with aiohttp.ClientSession() as session:  # read_ct stores what it finds itself
-            from_ct, ct_read = await read_ct(
-                [WatchRules.of(case)],
-                store=store,
-                settings=settings,
-                clock=clock,
-                warnings=warnings,
-                session=session,
-            )
-        proposed = {c.name for c in (*from_permutations, *from_ct)}
+        async with aiohttp.ClientSession() as session:  # the CT source stores what it finds itself
+            ct = CtSource(store=store, settings=settings, session=session, clock=clock)
+            ct_pass = await ct.read(WatchIndex([WatchRules.of(case)]))
+        warnings.extend(ct_pass.warnings)
+        proposed = {c.name for c in (*from_permutations, *ct_pass.found)}
         queue = [c for c in store.candidates(case.name) if c.name in proposed or c.state == "new"]
         results = await _probe_and_judge(
             case,
@@ -108,7 +102,7 @@ async def scan(
         case=case,
         results=tuple(sorted(results, key=lambda r: (_RANK.get(_label(r), 5), r.candidate.name))),
         permutations_checked=checked,
-        ct_entries_read=ct_read,
+        ct_entries_read=ct_pass.read,
         serial=store.zone_serial(),
         warnings=tuple(warnings),
     )
@@ -128,78 +122,24 @@ def case_references(case: Case, *, store: Store) -> ReferenceIndex:
 
 
 async def _propose_permutations(
-    case: Case, *, prober: Prober, settings: Settings, clock: Clock, progress: Progress
+    case: Case, *, settings: Settings, clock: Clock, progress: Progress
 ) -> tuple[list[Candidate], int]:
-    """The permutations of the seized name that exist in DNS, and how many were looked up."""
+    """The permutations of the seized name that exist in DNS, and how many were looked up (on the
+    engine the settings choose)."""
     if not (settings.permute.tld_swap or settings.permute.typos):
         return [], 0
     names = permutations(host_of(case.url), tld_swap=settings.permute.tld_swap, typos=settings.permute.typos)
     names = names[: settings.permute.scan_limit]
     found: list[Candidate] = []
     done = 0
-    async for permutation, dns in bounded(
-        names, lambda p: prober.resolve(p.name), settings.probe.concurrency
-    ):
-        done += 1
-        progress("resolving permutations", done, len(names))
-        if dns.outcome == "resolves":
-            found.append(
-                Candidate(
-                    case=case.name,
-                    name=permutation.name,
-                    source=f"permutation:{permutation.fuzzer}",
-                    detail=permutation.detail,
-                    found_at=clock.now(),
-                )
-            )
+    async with open_executor(settings) as executor:
+        async for checked, candidates in sweep(
+            names, case=case.name, executor=executor, settings=settings, clock=clock
+        ):
+            done += checked
+            progress("resolving permutations", done, len(names))
+            found.extend(candidates)
     return found, len(names)
-
-
-async def read_ct(
-    rules: Sequence[WatchRules],
-    *,
-    store: Store,
-    settings: Settings,
-    clock: Clock,
-    warnings: list[str],
-    session: aiohttp.ClientSession,
-    priority: int = 0,
-) -> tuple[list[Candidate], int]:
-    """Read each CT log from its stored position; names that meet a case's watch rules become candidates
-    of that case (stored before the position moves on, so a crash loses none); returns them and the
-    number of entries read. A log that fails is a warning: the other sources still run."""
-    found: list[Candidate] = []
-    read = 0
-    for log_url in settings.ct.logs:
-        key = f"ct:{log_url}"
-        follower = CtFollower(log_url=log_url, session=session, batch_size=settings.ct.batch_size)
-        try:
-            position = store.get_position(key)
-            if position is None:
-                position = max(0, await follower.tree_size() - settings.ct.max_entries_per_pass)
-            entries, position = await follow_once(
-                follower, position=position, limit=settings.ct.max_entries_per_pass
-            )
-        except MirrorhuntError as exc:
-            warnings.append(f"CT log {log_url}: {exc.diagnostics()}")
-            continue
-        for entry in entries:
-            for name in entry.names:
-                for case_rules in rules:
-                    reason = case_rules.reason(name)
-                    if reason:
-                        candidate = Candidate(
-                            case=case_rules.case,
-                            name=name,
-                            source="ct",
-                            detail=f"certificate in {log_url} entry {entry.index}: {reason}",
-                            found_at=clock.now(),
-                        )
-                        store.add_candidate(candidate, priority=priority)
-                        found.append(candidate)
-        store.set_position(key, position)
-        read += len(entries)
-    return found, read
 
 
 async def _probe_and_judge(
@@ -222,7 +162,10 @@ async def _probe_and_judge(
         queue = []
         async for capture in prober.capture_many(by_name, concurrency=settings.probe.concurrency):
             candidate = by_name[capture.name]
-            results.append(judge(case, candidate, capture, references, store=store, clock=clock))
+            action = settings.publish.action
+            results.append(
+                judge(case, candidate, capture, references, store=store, clock=clock, action=action)
+            )
             progress("probing candidates", len(results), total)
             target = redirect_target(capture)
             if target and target not in seen:
@@ -248,10 +191,11 @@ def judge(
     *,
     store: Store,
     clock: Clock,
+    action: ListingAction = "nxdomain",
 ) -> ScanResult:
     """Keep the capture, judge it against the references, record the verdict and the candidate's state
-    (``live``, or ``changed`` when its fingerprint differs from the last one seen), list a mirror when the
-    case allows it."""
+    (``live``, or ``changed`` when its fingerprint differs from the last one seen), list a mirror with
+    ``action`` (``[publish] action``) when the case allows it."""
     capture_id = store.add_capture(case.name, capture)
     if not capture.fetched:
         state = "gone" if capture.dns.outcome == "nxdomain" else "unreachable"
@@ -275,11 +219,17 @@ def judge(
     store.set_candidate_state(case.name, candidate.name, state, digest=digest)
     candidate = replace(candidate, state=state)
     listed = False
-    if verdict.label == "mirror" and case.auto_list and not is_public_suffix(candidate.name):
+    if (
+        verdict.label == "mirror"
+        and case.auto_list
+        and Safeguards().refusal(candidate.name) is None
+        and Reviews(store).machine_may_list(case=case.name, name=candidate.name)
+    ):
         listed = store.add_listing(
             Listing(
                 name=candidate.name,
                 case=case.name,
+                action=action,
                 reason=verdict.reasons,
                 decided_by=f"{MATCHER} (case allows auto-listing)",
                 since=clock.now(),
@@ -298,23 +248,6 @@ def redirect_target(capture: Capture) -> str | None:
     except (InvalidInput, InvalidName):
         return None
     return target if target != capture.name else None
-
-
-async def bounded(
-    items: Iterable[T], work: Callable[[T], Awaitable[R]], limit: int
-) -> AsyncIterator[tuple[T, R]]:
-    """Run ``work`` over ``items`` with at most ``limit`` in flight; yield (item, result) as each finishes."""
-    iterator = iter(items)
-
-    async def one(item: T) -> tuple[T, R]:
-        return item, await work(item)
-
-    pending = {asyncio.ensure_future(one(item)) for item in itertools.islice(iterator, limit)}
-    while pending:
-        done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            yield task.result()
-        pending |= {asyncio.ensure_future(one(item)) for item in itertools.islice(iterator, len(done))}
 
 
 def _label(result: ScanResult) -> str:

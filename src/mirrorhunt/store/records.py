@@ -12,6 +12,7 @@ from sqlalchemy import RowMapping
 
 from mirrorhunt.errors import InvalidInput
 from mirrorhunt.model import (
+    LISTING_ACTIONS,
     Candidate,
     Capture,
     Case,
@@ -41,6 +42,7 @@ def case_row(case: Case) -> dict[str, Any]:
         "url": case.url,
         "keywords": list(case.keywords),
         "auto_list": case.auto_list,
+        "four_eyes": case.four_eyes,
         "legal_order": case.order,
         "expires": case.expires,
         "created_at": aware(case.created_at, what="case created_at"),
@@ -53,6 +55,7 @@ def case_of(row: Row) -> Case:
         url=row["url"],
         keywords=tuple(row["keywords"]),
         auto_list=row["auto_list"],
+        four_eyes=row["four_eyes"],
         order=row["legal_order"],
         expires=row["expires"],
         created_at=row["created_at"],
@@ -189,7 +192,14 @@ def verdict_of(row: Row) -> Verdict:
     )
 
 
+def check_action(action: str) -> None:
+    """Raise ``InvalidInput`` unless ``action`` is a listing action."""
+    if action not in LISTING_ACTIONS:
+        raise InvalidInput(f"unknown listing action {action!r}", hint=f"one of: {', '.join(LISTING_ACTIONS)}")
+
+
 def listing_row(listing: Listing) -> dict[str, Any]:
+    check_action(listing.action)
     return {
         "name": listing.name,
         "case_name": listing.case,

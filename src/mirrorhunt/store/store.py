@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
+from operator import itemgetter
 from types import TracebackType
 from typing import Any, NamedTuple
 
@@ -16,22 +17,25 @@ from sqlalchemy.engine import Connection, Engine
 
 from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.errors import AlreadyExists, InvalidInput, NotFound, StoreError, UnknownCase
-from mirrorhunt.model import Candidate, Capture, Case, Event, Listing, Reference, Verdict
+from mirrorhunt.model import Candidate, Capture, Case, Event, Listing, ListingAction, Reference, Verdict
 from mirrorhunt.store import records, schema
 from mirrorhunt.store.database import WRITER, masked, open_engine, translate
 from mirrorhunt.store.migrate import upgrade
 
-LISTING_KINDS = ("listing.added", "listing.removed")
+LISTING_KINDS = ("listing.added", "listing.changed", "listing.removed")
 
 
 class ListingChange(NamedTuple):
-    """One ``listing.added`` / ``listing.removed`` event, reduced to what a zone needs."""
+    """One ``listing.added`` / ``listing.changed`` / ``listing.removed`` event, reduced to what a zone
+    needs."""
 
     id: int
     """The event's id: readers that follow the listing log keep the last one they saw as their cursor."""
     kind: str
     name: str
     serial: int
+    action: ListingAction | None = "nxdomain"
+    """The name's action from this change on; None when it is removed."""
 
 
 class Store:
@@ -205,12 +209,15 @@ class Store:
 
     def claim_due(self, *, now: datetime, lease_until: datetime, limit: int) -> list[Candidate]:
         """Take up to ``limit`` candidates due at ``now``, lowest priority number first, into state
-        ``resolving`` until ``lease_until``: a monitor that dies holding them gets them back then."""
+        ``resolving`` until ``lease_until``: a monitor that dies holding them gets them back then (a
+        ``resolving`` candidate is due again when its lease runs out). On PostgreSQL the rows are locked
+        ``FOR UPDATE SKIP LOCKED``: monitors claiming at once each get other candidates."""
         table = schema.candidates
         due = sa.or_(table.c.due_at.is_(None), table.c.due_at <= records.aware(now, what="now"))
         order = (table.c.priority, table.c.due_at.asc().nulls_first(), table.c.id)
+        query = sa.select(table).where(due).order_by(*order).limit(limit).with_for_update(skip_locked=True)
         with self.writing() as conn:
-            rows = conn.execute(sa.select(table).where(due).order_by(*order).limit(limit)).mappings().all()
+            rows = conn.execute(query).mappings().all()
             claimed = []
             for row in rows:
                 conn.execute(
@@ -292,16 +299,8 @@ class Store:
 
     def add_listing(self, listing: Listing) -> bool:
         """List a name and raise the zone serial; False, changing nothing, when it is already listed."""
-        row = records.listing_row(listing)
         with self.writing() as conn:
-            _require_case(conn, listing.case)
-            if not _insert_new(conn, schema.listings, row):
-                return False
-            detail = _listing_detail(row, serial=_next_serial(conn))
-            record_event(
-                conn, Event(kind="listing.added", subject=listing.name, detail=detail, at=listing.since)
-            )
-        return True
+            return insert_listing(conn, listing)
 
     def add_listings(self, listings: Sequence[Listing]) -> int:
         """List many names in one transaction, as one change of the zone; how many were new.
@@ -345,16 +344,36 @@ class Store:
 
     def remove_listing(self, name: str, *, reason: str, decided_by: str) -> None:
         """Take a name off the list and raise the zone serial."""
-        table = schema.listings
         with self.writing() as conn:
-            case = conn.execute(sa.select(table.c.case_name).where(table.c.name == name)).scalar_one_or_none()
-            if case is None:
+            delete_listing(conn, name, reason=reason, decided_by=decided_by, at=self._clock.now())
+
+    def set_listing_action(self, name: str, *, action: ListingAction, reason: str, decided_by: str) -> bool:
+        """Give a listed name another action, as one change of the zone (a ``listing.changed`` event);
+        False, changing nothing, when it already has that action."""
+        table = schema.listings
+        records.check_action(action)
+        with self.writing() as conn:
+            row = conn.execute(
+                sa.select(table.c.case_name, table.c.action).where(table.c.name == name)
+            ).first()
+            if row is None:
                 raise NotFound(f"{name!r} is not listed", hint="`mirrorhunt listings` shows what is")
-            conn.execute(sa.delete(table).where(table.c.name == name))
-            detail = {"case": case, "reason": reason, "decided_by": decided_by, "serial": _next_serial(conn)}
+            case, before = row
+            if before == action:
+                return False
+            conn.execute(sa.update(table).where(table.c.name == name).values(action=action))
+            detail = {
+                "case": case,
+                "action_before": before,
+                "action": action,
+                "reason": reason,
+                "decided_by": decided_by,
+                "serial": _next_serial(conn),
+            }
             record_event(
-                conn, Event(kind="listing.removed", subject=name, detail=detail, at=self._clock.now())
+                conn, Event(kind="listing.changed", subject=name, detail=detail, at=self._clock.now())
             )
+        return True
 
     def listings(self) -> list[Listing]:
         with self.reading() as conn:
@@ -368,9 +387,16 @@ class Store:
         with self.reading() as conn:
             return sorted(conn.execute(sa.select(table.c.name).order_by(table.c.name)).scalars())
 
+    def listed_actions(self) -> dict[str, ListingAction]:
+        """``listed_names`` with each name's action, in the same order: what a zone needs."""
+        table = schema.listings
+        with self.reading() as conn:
+            rows = conn.execute(sa.select(table.c.name, table.c.action).order_by(table.c.name))
+            return dict(sorted(rows, key=itemgetter(0)))
+
     def zone_serial(self) -> int:
-        """1 for a new database, one more for every listing added or removed since (a batch of
-        ``add_listings`` counts once)."""
+        """1 for a new database, one more for every listing added, removed or given another action since
+        (a batch of ``add_listings`` counts once)."""
         with self.reading() as conn:
             serial: int = conn.execute(sa.select(schema.zone_state.c.serial)).scalar_one()
         return serial
@@ -417,8 +443,15 @@ class Store:
         follow the serials: a reader that keeps the last id it saw misses nothing and reads nothing twice.
         """
         table = schema.events
+        detail = table.c.detail
         query = (
-            sa.select(table.c.id, table.c.kind, table.c.subject, table.c.detail["serial"].as_integer())
+            sa.select(
+                table.c.id,
+                table.c.kind,
+                table.c.subject,
+                detail["serial"].as_integer(),
+                detail["action"].as_string(),
+            )
             .where(table.c.kind.in_(LISTING_KINDS), table.c.id > after)
             .order_by(table.c.id)
         )
@@ -491,6 +524,33 @@ def _insert_reference(conn: Connection, reference: Reference) -> int:
 def record_event(conn: Connection, event: Event) -> None:
     """Append ``event`` within the caller's transaction (from ``Store.writing``)."""
     conn.execute(sa.insert(schema.events).values(records.event_row(event)))
+
+
+def insert_listing(conn: Connection, listing: Listing) -> bool:
+    """``Store.add_listing`` within the caller's transaction (from ``Store.writing``)."""
+    row = records.listing_row(listing)
+    _require_case(conn, listing.case)
+    if not _insert_new(conn, schema.listings, row):
+        return False
+    detail = _listing_detail(row, serial=_next_serial(conn))
+    record_event(conn, Event(kind="listing.added", subject=listing.name, detail=detail, at=listing.since))
+    return True
+
+
+def delete_listing(
+    conn: Connection, name: str, *, reason: str, decided_by: str, at: datetime, why: str | None = None
+) -> None:
+    """``Store.remove_listing`` within the caller's transaction; ``why`` names the rule that removed it
+    (``expired``, ``unconfirmed``, ``contest``, …) in the event."""
+    table = schema.listings
+    case = conn.execute(sa.select(table.c.case_name).where(table.c.name == name)).scalar_one_or_none()
+    if case is None:
+        raise NotFound(f"{name!r} is not listed", hint="`mirrorhunt listings` shows what is")
+    conn.execute(sa.delete(table).where(table.c.name == name))
+    detail = {"case": case, "reason": reason, "decided_by": decided_by, "serial": _next_serial(conn)}
+    if why is not None:
+        detail["why"] = why
+    record_event(conn, Event(kind="listing.removed", subject=name, detail=detail, at=at))
 
 
 def _listing_detail(row: dict[str, Any], *, serial: int) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from mirrorhunt.audit.keys import configured_signer, generate_audit_key, origin_of
+from mirrorhunt.audit.log import AuditLog
 from mirrorhunt.clock import SystemClock
 from mirrorhunt.config import Settings
 from mirrorhunt.engine.cases import open_case, submit_tip
@@ -17,6 +19,7 @@ from mirrorhunt.lab.demo.scenario import DemoScenario, build_demo
 from mirrorhunt.publish.keys import generate_key_files
 from mirrorhunt.publish.output import write_export
 from mirrorhunt.publish.signed import signing_key, take_snapshot
+from mirrorhunt.report import write_case_report
 from mirrorhunt.store import Store
 
 CASE = "salon-lumiere"
@@ -47,6 +50,12 @@ class DemoOutcome:
     listed: tuple[str, ...]
     database_url: str
     env_file: Path
+    case_report: tuple[Path, ...]
+    """The case report for a court: ``report/report.html`` and ``report/report.pdf``."""
+    log_size: int
+    """Entries in the signed transparency log; the RPZ's ``_log`` TXT record and each export name it."""
+    audit_key: Path
+    """Verifies the log's checkpoints: ``mirrorhunt audit verify --pubkey KEY``."""
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -82,6 +91,7 @@ def demo_lab(
                 "database_url": database_url or f"sqlite:///{workdir / 'mirrorhunt.db'}",
                 "evidence_dir": str(workdir / "evidence"),
                 "publish": {"zone": ZONE, "signing_key": str(workdir / "demo.key")},
+                "audit": {"key": str(workdir / "audit.key")},
             }
         )
         yield scenario, lab, settings
@@ -93,6 +103,13 @@ def run_demo(
     """Open the case, give the tip, scan, write the signed RPZ and exports: what a person would do."""
     public_key = workdir / "demo.pub"
     generate_key_files(workdir / "demo.key", public_path=public_key, force=True)
+    audit_key = workdir / "audit.vkey"
+    generate_audit_key(
+        Path(settings.audit.key or workdir / "audit.key"),
+        public_path=audit_key,
+        name=origin_of(settings),
+        force=True,
+    )
     env_file = workdir / "lab.env"
     write_env_file(
         env_file,
@@ -102,6 +119,7 @@ def run_demo(
             "MIRRORHUNT_EVIDENCE_DIR": settings.evidence_dir,
             "MIRRORHUNT_PUBLISH__ZONE": ZONE,
             "MIRRORHUNT_PUBLISH__SIGNING_KEY": settings.publish.signing_key or "",
+            "MIRRORHUNT_AUDIT__KEY": settings.audit.key or "",
         },
     )
     with Store.open(settings.database_url) as store:
@@ -121,9 +139,13 @@ def run_demo(
         for tip in scenario.tips:
             submit_tip(store=store, case=CASE, name=tip, detail="a hotline report")
         report = asyncio.run(scan(CASE, store=store, settings=settings, progress=progress))
+        log = AuditLog(store, key=configured_signer(settings))
+        checkpoint = log.sync()  # every listing is an entry of the signed log, which the exports name
         key = signing_key(settings)
         snapshots = {
-            format: take_snapshot(store, settings=settings, format=format, clock=SystemClock())
+            format: take_snapshot(
+                store, settings=settings, format=format, clock=SystemClock(), log_head=log.head
+            )
             for format in EXPORTS
         }
         exports = [
@@ -132,6 +154,7 @@ def run_demo(
             for path in write_export(workdir / EXPORTS[format], snapshot, key=key)
         ]
         listed = tuple(listing.name for listing in store.listings())
+        case_report = write_case_report(store, case=CASE, out=workdir / "report", now=SystemClock().now())
     return DemoOutcome(
         scenario=scenario,
         report=report,
@@ -142,4 +165,7 @@ def run_demo(
         listed=listed,
         database_url=settings.database_url,
         env_file=env_file,
+        case_report=case_report,
+        log_size=checkpoint.size,
+        audit_key=audit_key,
     )

@@ -70,6 +70,8 @@ class DnsResult:
     """The CNAME chain followed from ``name`` to the addresses, in order."""
     wildcard: bool = False
     """A random label beside the name resolves to the same addresses: the name proves nothing."""
+    nameservers: tuple[str, ...] = ()
+    """The name servers of the name's registrable domain, sorted (empty when unknown)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -42,7 +42,7 @@ from mirrorhunt.names import host_of
 from mirrorhunt.probe import Prober
 from mirrorhunt.review.desk import ReviewDesk
 from mirrorhunt.sources.permute import Permutation, permutations
-from mirrorhunt.sources.pivots import PivotRules, pivots_of
+from mirrorhunt.sources.pivots import Pivot, PivotRules, pivots_of
 from mirrorhunt.sources.redirects import Proposal, announcements_of, redirects_of
 from mirrorhunt.sources.watch import WatchRules
 from mirrorhunt.sources.watchindex import WatchIndex
@@ -343,12 +343,10 @@ class Monitor:
         )
 
     def _watch_mirror(self, case: str, capture: Capture, seen: Fingerprint) -> None:
-        pivots = pivots_of(addresses=capture.dns.addresses, certificate=capture.certificate, seen=seen)
-        self._pivots.watch(case=case, origin=capture.name, pivots=pivots)
+        self._pivots.watch(case=case, origin=capture.name, pivots=_pivots_of(capture, seen))
 
     def _pivot(self, capture: Capture, seen: Fingerprint) -> None:
-        pivots = pivots_of(addresses=capture.dns.addresses, certificate=capture.certificate, seen=seen)
-        for match in self._pivots.matches(capture.name, pivots):
+        for match in self._pivots.matches(capture.name, _pivots_of(capture, seen)):
             self._add(
                 Candidate(
                     case=match.case,
@@ -367,6 +365,15 @@ class Monitor:
         self._notify(f"found {candidate.name} for {candidate.case} ({candidate.source}): {candidate.detail}")
         self._wake.set()
         return True
+
+
+def _pivots_of(capture: Capture, seen: Fingerprint) -> frozenset[Pivot]:
+    return pivots_of(
+        addresses=capture.dns.addresses,
+        nameservers=capture.dns.nameservers,
+        certificate=capture.certificate,
+        seen=seen,
+    )
 
 
 def _fingerprint_of(capture: Capture) -> Fingerprint:

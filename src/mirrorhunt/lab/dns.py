@@ -4,7 +4,10 @@
 response bytes (or nothing, for packets not worth answering); ``DnsServer`` is the thin socket code.
 The zone is ``.`` itself, so that a real resolver can use this server as its root (``stub-zone "."``):
 ``. NS`` carries glue, and names above lab names (``gg.``) are empty non-terminals, never NXDOMAIN.
-Every lab name is also a zone apex served by the same server (NS and SOA at the name).
+Every lab name is also a zone apex served by the same server (NS and SOA at the name); its NS RRset
+names the lab's shared server unless a site's registrable domain was given its own name servers
+(``set_nameservers``), as a mirror operator's own DNS host would be. Name servers served by the lab
+come with their addresses as glue.
 A name whose first label is ``*`` is a wildcard: it answers for every name below its parent that is
 not otherwise served (``set_addresses("*.wild.test", …)``).
 """
@@ -44,6 +47,7 @@ class LabZone:
         self.serial = 1
         self._addresses: dict[dns.name.Name, tuple[str, ...]] = {}
         self._aliases: dict[dns.name.Name, dns.name.Name] = {}
+        self._nameservers: dict[dns.name.Name, tuple[dns.name.Name, ...]] = {}
         self._ancestors: Counter[dns.name.Name] = Counter()
         self.set_addresses(nameserver, [nameserver_address])
 
@@ -63,6 +67,23 @@ class LabZone:
             self._ancestors.update(_proper_ancestors(owner))
         self._aliases[owner] = dns.name.from_text(target)
         self.serial += 1
+
+    def set_nameservers(self, name: str, nameservers: Sequence[str]) -> None:
+        """Serve ``nameservers`` as the NS RRset of ``name`` (none: the lab's shared server again)."""
+        owner = dns.name.from_text(name)
+        if nameservers:
+            self._nameservers[owner] = tuple(dns.name.from_text(server) for server in nameservers)
+        else:
+            self._nameservers.pop(owner, None)
+        self.serial += 1
+
+    def nameservers_of(self, name: dns.name.Name) -> tuple[dns.name.Name, ...]:
+        """The name servers of an apex: its own, or the lab's shared one."""
+        return self._nameservers.get(name, (self.nameserver,))
+
+    def is_delegated(self, name: dns.name.Name) -> bool:
+        """True for a name given name servers of its own, an apex even when it serves no address."""
+        return name in self._nameservers
 
     def alias_of(self, name: dns.name.Name) -> dns.name.Name | None:
         """The CNAME target of an alias, or None."""
@@ -94,19 +115,18 @@ class LabZone:
 
     def apex_of(self, name: dns.name.Name) -> dns.name.Name:
         """The closest zone apex at or above ``name``: a served name, or the root."""
-        while name != dns.name.root and name not in self._addresses:
+        while name != dns.name.root and name not in self._addresses and name not in self._nameservers:
             name = name.parent()
         return name
 
     def rrset(self, owner: dns.name.Name, rdtype: dns.rdatatype.RdataType) -> dns.rrset.RRset | None:
         """The records of one type at an apex or served name, or None."""
-        apex = owner == dns.name.root or owner in self._addresses
+        apex = owner == dns.name.root or owner in self._addresses or owner in self._nameservers
         if rdtype == dns.rdatatype.NS and apex:
-            texts = [self.nameserver.to_text()]
+            texts = [server.to_text() for server in self.nameservers_of(owner)]
         elif rdtype == dns.rdatatype.SOA and apex:
-            texts = [
-                f"{self.nameserver} hostmaster.{self.nameserver} {self.serial} 3600 600 86400 {self.ttl}"
-            ]
+            primary = self.nameservers_of(owner)[0]
+            texts = [f"{primary} hostmaster.{primary} {self.serial} 3600 600 86400 {self.ttl}"]
         elif rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
             version = 4 if rdtype == dns.rdatatype.A else 6
             texts = [a for a in self.addresses(owner) or () if ipaddress.ip_address(a).version == version]
@@ -146,17 +166,18 @@ def answer(query: dns.message.Message, zone: LabZone) -> dns.message.Message:
     if zone.alias_of(qname) is not None:
         _follow_aliases(response, qname, qtype, zone)
         return response
-    if qname == dns.name.root or zone.addresses(qname) is not None:
+    if qname == dns.name.root or zone.addresses(qname) is not None or zone.is_delegated(qname):
         types = _ANY_TYPES if qtype == dns.rdatatype.ANY else (qtype,)
         for rdtype in types:
             rrset = zone.rrset(qname, rdtype)
             if rrset is not None:
                 response.answer.append(rrset)
         if any(rrset.rdtype == dns.rdatatype.NS for rrset in response.answer):
-            for rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
-                glue = zone.rrset(zone.nameserver, rdtype)
-                if glue is not None:
-                    response.additional.append(glue)
+            for server in zone.nameservers_of(qname):
+                for rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+                    glue = zone.rrset(server, rdtype)
+                    if glue is not None:
+                        response.additional.append(glue)
         if response.answer:
             return response
     elif not zone.is_empty_non_terminal(qname):

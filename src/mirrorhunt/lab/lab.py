@@ -26,7 +26,7 @@ from mirrorhunt.lab.dns import NAMESERVER, DnsServer, LabZone
 from mirrorhunt.lab.ports import listen_error
 from mirrorhunt.lab.spec import SiteSpec, check_loopback
 from mirrorhunt.lab.web import WebServer
-from mirrorhunt.names import normalize_name
+from mirrorhunt.names import normalize_name, registrable_domain
 
 FIRST_SITE_ADDRESS = ipaddress.IPv4Address("127.0.10.1")
 LAST_SITE_ADDRESS = ipaddress.IPv4Address("127.255.255.254")
@@ -214,6 +214,8 @@ class Lab:
         site = replace(spec, name=name, address=address)
         state.web.set_site(site, address=address, certificate=certificate)
         state.zone.set_addresses(name, [address])
+        if site.nameservers:
+            state.zone.set_nameservers(registrable_domain(name) or name, site.nameservers)
         self._sites[name] = site
 
     def _add_alias(self, alias: SiteSpec, *, state: _Running) -> None:
@@ -232,8 +234,11 @@ class Lab:
         """Stop serving a site: its name answers NXDOMAIN again."""
         state = self._running()
         name = _name(name)
-        if self._sites.pop(name, None) is None:
+        site = self._sites.pop(name, None)
+        if site is None:
             raise LabError(f"site {name} is not in the lab")
+        if site.nameservers:
+            state.zone.set_nameservers(registrable_domain(name) or name, ())
         state.zone.remove(name)
         state.web.remove_site(name)
 

@@ -13,13 +13,14 @@ from mirrorhunt.errors import ConfigError, InvalidName
 from mirrorhunt.names import normalize_name
 
 LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
-_KEYS = frozenset({"name", "files", "redirect", "cname", "address", "tls"})
+_KEYS = frozenset({"name", "files", "redirect", "cname", "address", "tls", "nameservers"})
 
 
 @dataclass(frozen=True, kw_only=True)
 class SiteSpec:
     """One lab site: a folder served at ``/``, or a redirect, under a DNS name and a loopback address;
-    or an alias (``cname``) of another name, served like its target when the target is a lab site."""
+    or an alias (``cname``) of another name, served like its target when the target is a lab site.
+    ``nameservers`` are the NS of the site's registrable domain (none: the lab's shared name server)."""
 
     name: str
     files: Path | None = None
@@ -27,6 +28,7 @@ class SiteSpec:
     cname: str | None = None
     address: str | None = None
     tls: bool = True
+    nameservers: tuple[str, ...] = ()
 
 
 def check_loopback(address: str) -> str:
@@ -91,6 +93,8 @@ def _site(entry: Any, *, number: int, base: Path, spec: Path) -> SiteSpec:
     if cname is not None:
         if "address" in entry:
             raise problem("an alias ('cname') has no address of its own", hint="the target's address is used")
+        if "nameservers" in entry:
+            raise problem("an alias ('cname') has no name servers of its own", hint="give them to its target")
         try:
             target = normalize_name(cname) if isinstance(cname, str) else None
         except InvalidName as exc:
@@ -122,4 +126,13 @@ def _site(entry: Any, *, number: int, base: Path, spec: Path) -> SiteSpec:
     tls = entry.get("tls", True)
     if not isinstance(tls, bool):
         raise problem("'tls' must be true or false")
-    return SiteSpec(name=name, files=folder, redirect=redirect, address=address, tls=tls)
+    servers = entry.get("nameservers", [])
+    if not isinstance(servers, list) or not all(isinstance(server, str) for server in servers):
+        raise problem("'nameservers' must be a list of names", hint='nameservers = ["ns1.dns-host.example"]')
+    try:
+        nameservers = tuple(normalize_name(server) for server in servers)
+    except InvalidName as exc:
+        raise problem(f"name server: {exc.message}", hint=exc.hint) from exc
+    return SiteSpec(
+        name=name, files=folder, redirect=redirect, address=address, tls=tls, nameservers=nameservers
+    )

@@ -27,7 +27,7 @@ import dns.resolver
 from mirrorhunt.config import Settings
 from mirrorhunt.errors import ConfigError, InvalidInput, InvalidName
 from mirrorhunt.model import DnsOutcome, DnsResult
-from mirrorhunt.names import normalize_name
+from mirrorhunt.names import normalize_name, registrable_domain
 from mirrorhunt.probe import dnsclient, dnswire
 from mirrorhunt.probe.dnsclient import MAX_IN_FLIGHT, ExchangeError, UdpChannel, ask_tcp, describe
 
@@ -122,10 +122,12 @@ class Resolver:
             channel.close()
         self._channels = []
 
-    async def resolve(self, name: str) -> DnsResult:
+    async def resolve(self, name: str, *, nameservers: bool = False) -> DnsResult:
         """The addresses of ``name`` (A, then AAAA); raises ``InvalidName`` for a malformed name.
 
         AAAA is asked only when A did not say the name does not exist: most names of a sweep do not.
+        With ``nameservers``, the NS of its registrable domain are asked alongside AAAA (a pivot for
+        infrastructure; sweeps skip it).
         """
         normal = normalize_name(name)
         first = await self._lookup(normal, dnswire.TYPES["A"])
@@ -134,12 +136,21 @@ class Resolver:
         if first.outcome == "error":
             return DnsResult(name=normal, outcome="error", error=first.error)
         canonical = first.cnames[-1] if first.cnames else normal
-        second = await self._lookup(canonical, dnswire.TYPES["AAAA"])
+        aaaa = self._lookup(canonical, dnswire.TYPES["AAAA"])
+        if nameservers:
+            second, servers = await asyncio.gather(aaaa, self._nameservers(normal))
+        else:
+            second, servers = await aaaa, ()
         addresses = (*first.records, *second.records)
         if addresses:
             wildcard = await self._under_wildcard(normal, addresses)
             return DnsResult(
-                name=normal, outcome="resolves", addresses=addresses, cnames=first.cnames, wildcard=wildcard
+                name=normal,
+                outcome="resolves",
+                addresses=addresses,
+                cnames=first.cnames,
+                wildcard=wildcard,
+                nameservers=servers,
             )
         if second.outcome == "error":
             return DnsResult(name=normal, outcome="error", error=second.error)
@@ -289,6 +300,19 @@ class Resolver:
                 rcode = dnswire.RCODE_NAMES.get(response.rcode, f"rcode {response.rcode}")
                 failure = f"resolver {channel.where} answered {rcode}"
         raise ExchangeError(failure)
+
+    async def _nameservers(self, name: str) -> tuple[str, ...]:
+        """The NS of the registrable domain of ``name``, sorted; none for a public suffix, or when the
+        lookup fails or outlasts one query timeout: the capture goes on without them."""
+        domain = registrable_domain(name)
+        if domain is None:
+            return ()
+        try:
+            async with asyncio.timeout(self._timeout):
+                found = await self._lookup(domain, dnswire.TYPES["NS"])
+        except TimeoutError:
+            return ()
+        return tuple(sorted(set(found.records)))
 
     def _channels_now(self) -> list[UdpChannel]:
         """The channels of the running event loop (new ones when the loop changed)."""

@@ -138,7 +138,7 @@ class Prober:
             return finish(dns, *await self._fetch(dns, start, deadline=deadline, exchanges=exchanges))
         try:
             async with asyncio.timeout_at(deadline):
-                dns = await self._resolver.resolve(name)
+                dns = await self._resolver.resolve(name, nameservers=True)
         except TimeoutError:
             error = f"timeout after {timeout} s"
             return finish(DnsResult(name=name, outcome="error", error=error), _Chain(error=error))

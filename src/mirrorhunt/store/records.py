@@ -116,6 +116,7 @@ def capture_row(case: str, capture: Capture) -> dict[str, Any]:
             "outcome": dns.outcome,
             "addresses": list(dns.addresses),
             "error": dns.error,
+            "nameservers": list(dns.nameservers),
         },
         "url": capture.url,
         "status": capture.status,
@@ -143,7 +144,11 @@ def capture_of(row: Row) -> Capture:
     return Capture(
         name=row["name"],
         dns=DnsResult(
-            name=dns["name"], outcome=dns["outcome"], addresses=tuple(dns["addresses"]), error=dns["error"]
+            name=dns["name"],
+            outcome=dns["outcome"],
+            addresses=tuple(dns["addresses"]),
+            error=dns["error"],
+            nameservers=tuple(dns.get("nameservers", ())),
         ),
         url=row["url"],
         status=row["status"],

@@ -89,6 +89,24 @@ async def test_lab_names_are_zone_apexes(lab: Lab) -> None:
     assert below.authority[0].name.to_text() == "salon.gg."
 
 
+async def test_a_site_can_have_name_servers_of_its_own(lab: Lab) -> None:
+    own = ("ns1.hote-discret.example", "ns2.hote-discret.example")
+    await lab.add_site(SiteSpec(name="www.nuit.co.uk", redirect="https://salon.gg/", nameservers=own))
+    await lab.add_site(SiteSpec(name="ns1.hote-discret.example", redirect="https://salon.gg/"))
+    glue_address = next(site.address for site in lab.sites if site.name == "ns1.hote-discret.example")
+    # Served at the registrable domain, which holds no address itself, with glue for the one the lab serves.
+    response = await ask(lab, "nuit.co.uk", "NS")
+    assert response.rcode() == dns.rcode.NOERROR and response.flags & dns.flags.AA
+    assert addresses(response) == ["ns1.hote-discret.example.", "ns2.hote-discret.example."]
+    glue = {rrset.name.to_text(): [r.to_text() for r in rrset] for rrset in response.additional}
+    assert glue == {"ns1.hote-discret.example.": [glue_address]}
+    soa = await ask(lab, "nuit.co.uk", "SOA")
+    assert soa.answer[0][0].mname.to_text() == "ns1.hote-discret.example."
+    assert addresses(await ask(lab, "salon.gg", "NS")) == ["ns.lab."], "the others keep the shared one"
+    await lab.remove_site("www.nuit.co.uk")
+    assert (await ask(lab, "nuit.co.uk", "NS")).rcode() == dns.rcode.NXDOMAIN
+
+
 async def test_sites_added_and_removed_at_run_time(lab: Lab, site_folders: tuple[object, object]) -> None:
     await lab.add_site(SiteSpec(name="salon.co.uk", redirect="https://salon.gg/", address="127.0.10.40"))
     assert addresses(await ask(lab, "salon.co.uk")) == ["127.0.10.40"]

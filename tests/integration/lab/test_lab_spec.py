@@ -29,13 +29,18 @@ tls = true
 [[site]]
 name = "old-example-chat.fr"
 redirect = "https://example-chat.gg/"
+nameservers = ["NS1.Hote-Discret.example.", "ns2.hote-discret.example"]
 """,
     )
     assert load_spec(spec) == [
         SiteSpec(
             name="example-chat.gg", files=(tmp_path / "sites" / "mirror1").resolve(), address="127.0.0.21"
         ),
-        SiteSpec(name="old-example-chat.fr", redirect="https://example-chat.gg/"),
+        SiteSpec(
+            name="old-example-chat.fr",
+            redirect="https://example-chat.gg/",
+            nameservers=("ns1.hote-discret.example", "ns2.hote-discret.example"),
+        ),
     ]
 
 
@@ -50,6 +55,9 @@ redirect = "https://example-chat.gg/"
         ('name = "a.gg"\nredirect = "https://b.gg/"\naddress = "nonsense"', "a.gg: address"),
         ('name = "a.gg"\nredirect = "https://b.gg/"\ntls = "yes"', "a.gg: 'tls' must be"),
         ('name = "a.gg"\nredirect = "https://b.gg/"\nport = 1', "a.gg: unknown keys port"),
+        ('name = "a.gg"\nredirect = "https://b.gg/"\nnameservers = "ns1.x.example"', "a.gg: 'nameservers'"),
+        ('name = "a.gg"\nredirect = "https://b.gg/"\nnameservers = ["not a name"]', "a.gg: name server"),
+        ('name = "a.gg"\ncname = "b.gg"\nnameservers = ["ns1.x.example"]', "a.gg: an alias"),
         ('name = "not a name"\nredirect = "https://b.gg/"', "site #1"),
         ('redirect = "https://b.gg/"', "site #1: 'name' is missing"),
     ],

@@ -3,8 +3,9 @@
 ``salon-lumiere.fr`` (seized) redirects to ``lanterne-sombre.xyz``; ``salon-lumiere.gg`` (TLD swap, no
 certificate) carries the platform with a "nouvelle adresse" banner naming ``abri-nocturne.org`` and an
 analytics ID the reference lacks; ``lumiere-veille.net`` is seen only in the CT log (keyword);
-``phare-ancien.com`` shares only the reference's favicon and ``phare-bleu.com`` only the mirror's analytics
-ID (both are probed for another case, ``phares``, whose keyword they carry); ``refuge-42.org`` is a tip.
+``phare-ancien.com`` shares only the reference's favicon, ``phare-bleu.com`` only the mirror's analytics
+ID and ``phare-discret.com`` only the mirror's own name servers (``NAMESERVERS``; all three are probed
+for another case, ``phares``, whose keyword they carry); ``refuge-42.org`` is a tip.
 Only the CT-only name and the other case's sites have certificates: the rest cannot be seen in CT.
 
 ``WIDER`` are the channels that need more than the base settings: an affix with another TLD and a
@@ -41,9 +42,12 @@ EXPECTED = {
     "abri-nocturne.org": "announcement",
     "phare-ancien.com": "pivot",
     "phare-bleu.com": "pivot",
+    "phare-discret.com": "pivot",
     "refuge-42.org": "tip",
 }
 TIP = "refuge-42.org"
+NAMESERVERS = ("ns1.hote-discret.example", "ns2.hote-discret.example")
+"""The DNS host of ``salon-lumiere.gg`` and ``phare-discret.com``: every other site uses the lab's own."""
 AFFIX = "salon-lumiere-fr.net"
 HOMOGLYPH = "salon-lumière.fr"
 HOMOGLYPH_A_LABEL = "xn--salon-lumire-6db.fr"
@@ -63,7 +67,15 @@ def build(root: Path) -> list[SiteSpec]:
     seized_html = (SEIZED / "index.html").read_text(encoding="utf-8")
     sites: list[SiteSpec] = []
 
-    def serve(name: str, html: str, *, favicon: bool = True, assets: bool = True, tls: bool = False) -> None:
+    def serve(
+        name: str,
+        html: str,
+        *,
+        favicon: bool = True,
+        assets: bool = True,
+        tls: bool = False,
+        nameservers: tuple[str, ...] = (),
+    ) -> None:
         folder = root / name
         folder.mkdir(parents=True)
         (folder / "index.html").write_text(html, encoding="utf-8")
@@ -71,7 +83,7 @@ def build(root: Path) -> list[SiteSpec]:
             shutil.copytree(SEIZED / "assets", folder / "assets")
         if favicon:
             shutil.copy(SEIZED / "favicon.ico", folder / "favicon.ico")
-        sites.append(SiteSpec(name=name, files=folder, tls=tls))
+        sites.append(SiteSpec(name=name, files=folder, tls=tls, nameservers=nameservers))
 
     def mirror(name: str, *, banner: str = "") -> str:
         html = seized_html.replace(SEIZED_NAME, name)
@@ -82,7 +94,7 @@ def build(root: Path) -> list[SiteSpec]:
         f"<script>ga('create', '{ANALYTICS}', 'auto');</script>"
     )
     sites.append(SiteSpec(name=SEIZED_NAME, redirect="http://lanterne-sombre.xyz/", tls=False))
-    serve("salon-lumiere.gg", mirror("salon-lumiere.gg", banner=banner))
+    serve("salon-lumiere.gg", mirror("salon-lumiere.gg", banner=banner), nameservers=NAMESERVERS)
     serve("lumiere-veille.net", mirror("lumiere-veille.net"), tls=True)
     serve("lanterne-sombre.xyz", mirror("lanterne-sombre.xyz"))
     serve("abri-nocturne.org", mirror("abri-nocturne.org"))
@@ -94,6 +106,8 @@ def build(root: Path) -> list[SiteSpec]:
     salon = (DECOYS_DIR / "hair-salon.html").read_text(encoding="utf-8")
     tagged = salon.replace("</body>", f"<script>ga('create', '{ANALYTICS}', 'auto');</script></body>", 1)
     serve("phare-bleu.com", tagged, favicon=False, assets=False, tls=True)
+    parked = (DECOYS_DIR / "parked.html").read_text(encoding="utf-8").replace("{name}", "phare-discret.com")
+    serve("phare-discret.com", parked, favicon=False, assets=False, tls=True, nameservers=NAMESERVERS)
     return sites
 
 

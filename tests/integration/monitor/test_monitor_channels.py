@@ -95,6 +95,11 @@ def test_every_channel_finds_its_mirror(opened: Settings) -> None:
         assert "favicon" in views["phare-ancien.com"].candidate.detail
         assert scenario.ANALYTICS in views["phare-bleu.com"].candidate.detail
         assert "salon-lumiere.gg" in views["phare-bleu.com"].candidate.detail
+        assert views["phare-discret.com"].candidate.detail == (
+            f"shares its name servers {', '.join(scenario.NAMESERVERS)} with salon-lumiere.gg (case lumiere)"
+        )
+        discret = store.latest_capture(scenario.OTHER_CASE, "phare-discret.com")
+        assert discret is not None and discret.dns.nameservers == scenario.NAMESERVERS
         assert "salon-lumiere.fr redirects" in views["lanterne-sombre.xyz"].candidate.detail
         # The mirrors are judged mirrors and listed (the case allows it); history shows the probe.
         assert views["salon-lumiere.gg"].verdict is not None

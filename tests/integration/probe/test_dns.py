@@ -21,6 +21,17 @@ async def test_a_lab_name_resolves_to_its_site_address(lab: Lab) -> None:
     assert result.error is None
 
 
+async def test_name_servers_of_the_registrable_domain_on_request(lab: Lab) -> None:
+    resolver = Resolver([lab.dns_address])
+    assert (await resolver.resolve("salon.gg", nameservers=True)).nameservers == ("ns.lab",)
+    assert (await resolver.resolve("salon.gg")).nameservers == (), "a sweep does not ask"
+
+
+async def test_a_domain_without_name_servers_still_resolves(scripted_dns: str) -> None:
+    result = await Resolver([scripted_dns], timeout=0.5).resolve("end.test", nameservers=True)
+    assert (result.outcome, result.addresses, result.nameservers) == ("resolves", ("127.0.0.9",), ())
+
+
 async def test_an_unknown_name_is_nxdomain(lab: Lab) -> None:
     result = await Resolver([lab.dns_address]).resolve("absent.example")
     assert result.outcome == "nxdomain"

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from mirrorhunt.fingerprint import fingerprint
 from mirrorhunt.lab.ca import LabCA
-from mirrorhunt.sources.pivots import ADDRESS, FAVICON, TLS_KEY, Pivot, PivotRules, pivots_of
+from mirrorhunt.lab.dns import NAMESERVER
+from mirrorhunt.sources.pivots import (
+    ADDRESS,
+    FAVICON,
+    NAMESERVERS,
+    TLS_KEY,
+    Pivot,
+    PivotRules,
+    is_shared_dns_host,
+    pivots_of,
+)
 
 PAGE = "<html><body><script>ga('create', 'UA-1234567-1');</script><p>0x{}</p></body></html>"
 
@@ -32,3 +44,43 @@ def test_rules_match_other_sites_once_per_case_with_the_reason() -> None:
     assert "mirror.gg" in match.reason and "192.0.2.7" in match.reason
     assert rules.matches("mirror.gg", [shared]) == [], "a site never pivots on itself"
     assert rules.matches("new.net", [Pivot(FAVICON, "1")]) == []
+
+
+def test_distinctive_name_servers_pivot_as_one_set() -> None:
+    own = ("NS2.Hote-Discret.example.", "ns1.hote-discret.example")
+    (pivot,) = pivots_of(nameservers=own)
+    assert pivot == Pivot(NAMESERVERS, "ns1.hote-discret.example,ns2.hote-discret.example")
+    rules = PivotRules()
+    rules.watch(case="c", origin="mirror.gg", pivots=[pivot])
+    (match,) = rules.matches("next.net", pivots_of(nameservers=own[::-1]))
+    assert match.reason == (
+        "shares its name servers ns1.hote-discret.example, ns2.hote-discret.example with mirror.gg (case c)"
+    )
+    assert rules.matches("other.net", pivots_of(nameservers=("ns1.hote-discret.example",))) == []
+
+
+@pytest.mark.parametrize(
+    "servers",
+    [
+        ("ada.ns.cloudflare.com", "bob.ns.cloudflare.com"),
+        ("ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"),
+        ("ns01.domaincontrol.com", "ns02.domaincontrol.com"),
+        ("ns1-01.azure-dns.com", "ns2-01.azure-dns.net"),
+        ("dns1.registrar-servers.com", "dns2.registrar-servers.com"),
+        ("ns-cloud-a1.googledomains.com",),
+        ("dns1.p01.nsone.net",),
+        (NAMESERVER,),
+        ("ns1.hote-discret.example", "kim.ns.cloudflare.com"),
+    ],
+)
+def test_a_shared_dns_host_never_pivots(servers: tuple[str, ...]) -> None:
+    assert pivots_of(nameservers=servers) == frozenset()
+    rules = PivotRules()
+    rules.watch(case="c", origin="mirror.gg", pivots=pivots_of(nameservers=servers, addresses=("192.0.2.7",)))
+    assert rules.matches("anyone.net", pivots_of(nameservers=servers)) == []
+
+
+def test_a_shared_host_is_matched_by_its_domain_not_by_look_alikes() -> None:
+    assert is_shared_dns_host("KIM.NS.CLOUDFLARE.COM.")
+    assert not is_shared_dns_host("ns1.cloudflare.com.evil.example")
+    assert not is_shared_dns_host("ns1.notcloudflare.com")

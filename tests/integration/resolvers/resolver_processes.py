@@ -1,4 +1,5 @@
-"""Real Unbound and BIND 9 on loopback, fed by the mirrorhunt primary (configs of docs/publishing.md).
+"""Real Unbound, BIND 9 and PowerDNS Recursor on loopback, fed by the mirrorhunt primary (configs
+of docs/publishing.md and docs/stoppage.md).
 
 Used by the tests beside this file and by benchmarks/time_to_block.py. A missing binary is an error
 (``scripts/setup --test`` installs them), never a reason to skip.
@@ -62,19 +63,26 @@ controls {{ }};
 zone "{zone}" {{ type secondary; primaries {{ 127.0.0.1 port {primary}{key_ref}; }}; file "{zone}.sec";
     allow-notify {{ 127.0.0.1; }}; allow-query {{ localhost; }}; allow-transfer {{ none; }}; }};
 """
+PDNS_RPZ = 'rpzPrimary("127.0.0.1:{primary}", "{zone}", {{ refresh = 1{extras} }})\n'
+"""PowerDNS Recursor 4.x Lua configuration: the RPZ pulled from our primary by AXFR, then by IXFR
+every second (4.8 takes no NOTIFY for an RPZ)."""
+PDNS_ROOT_HINTS = ". 3600 IN NS root.lab.\nroot.lab. 3600 IN A 127.0.0.1\n"
+"""Root hints that stay on loopback: 127.0.0.0/8 is in ``dont-query`` by default, so priming asks no one."""
 SITE = "salon.gg"
 ADDRESS = "127.0.10.21"
 """The lab site the tests list and delist."""
 
 
 class MissingBinary(RuntimeError):
-    """Unbound or BIND is not installed."""
+    """Unbound, BIND or PowerDNS Recursor is not installed."""
 
 
 def binary(name: str) -> str:
     found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin")
     if found is None:
-        raise MissingBinary(f"{name} is not installed: run scripts/setup --test (Debian: unbound, bind9)")
+        raise MissingBinary(
+            f"{name} is not installed: run scripts/setup --test (Debian: unbound, bind9, pdns-recursor)"
+        )
     return found
 
 
@@ -223,3 +231,51 @@ def bind(
         )
     )
     return Resolver("named", [binary("named"), "-g", "-c", str(config)], port=port, folder=folder)
+
+
+def lua_string(text: str) -> str:
+    """``text`` as a quoted Lua string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def pdns_recursor(
+    *,
+    folder: Path,
+    port: int,
+    lab_dns: str,
+    zone: str,
+    primary: int,
+    ede: tuple[int, str] | None = None,
+) -> Resolver:
+    """PowerDNS Recursor with ``rpzPrimary`` on our primary, forwarding only to the lab name server.
+
+    ``ede`` is the Extended DNS Error (code, text) its refusals carry. An answer it already gave is
+    served from its packet cache for up to 5 s, even after a listing (docs/stoppage.md).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "recursor.conf").write_text("")  # everything is on the command line
+    (folder / "root.hints").write_text(PDNS_ROOT_HINTS)
+    extras = (
+        "" if ede is None else f", extendedErrorCode = {ede[0]}, extendedErrorExtra = {lua_string(ede[1])}"
+    )
+    lua = folder / "rpz.lua"
+    lua.write_text(PDNS_RPZ.format(primary=primary, zone=zone.rstrip("."), extras=extras))
+    command = [
+        binary("pdns_recursor"),
+        f"--config-dir={folder}",
+        f"--socket-dir={folder}",
+        "--local-address=127.0.0.1",
+        f"--local-port={port}",
+        "--query-local-address=127.0.0.1",  # its queries leave from loopback, so stay there
+        f"--forward-zones=.={lab_dns}",
+        f"--hint-file={folder / 'root.hints'}",
+        "--security-poll-suffix=",  # no version check against secpoll.powerdns.com
+        "--dnssec=off",
+        "--packetcache-ttl=5",
+        f"--lua-config-file={lua}",
+        "--threads=1",
+        "--daemon=no",
+        "--write-pid=no",
+        "--disable-syslog=yes",
+    ]
+    return Resolver("pdns_recursor", command, port=port, folder=folder)

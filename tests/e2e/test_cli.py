@@ -162,3 +162,14 @@ def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
     done = mirrorhunt("case", "list", env=env, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.startswith("error: ") and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_run_on_a_database_without_cases_stops_on_time(tmp_path: Path) -> None:
+    """No case yet: the background sweep has nothing to do and must wait, not spin the event loop."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIRRORHUNT_")}
+    env["MIRRORHUNT_DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.db'}"
+    started = time.monotonic()
+    done = mirrorhunt("run", "--for", "1.5", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "stopped" in done.stdout
+    assert time.monotonic() - started < 60

@@ -1,12 +1,12 @@
 """Mirror detection: dev pairs, a holdout set of our own edits, the dnstwist-style baseline, and speed.
 
-    .venv/bin/python benchmarks/detection.py [--all-unrelated] [--max-unrelated N] [--no-baseline]
+    .venv/bin/python benchmarks/detection.py [--all-unrelated] [--max-unrelated N] [--no-baseline] [--quick]
 
 Builds the dev pairs with ../shared/eval/make_devset.py and the holdout pairs with holdout_edits.py
 (never tuned on) in a temporary directory, scores them as `mirrorhunt eval` does, and prints:
 the matcher's figures; TLSH and ssdeep (ppdeep) on HTML with links blanked, per pair, as dnstwist
 compares pages; pages fingerprinted per second at the corpus median size on one core; and the time
-to match one candidate against 10,000 indexed references.
+to match one candidate against 10,000 indexed references. ``--quick`` measures the speeds only.
 """
 
 from __future__ import annotations
@@ -148,15 +148,8 @@ def _speed() -> None:
     print(f"  index verdict equals the exhaustive one for {agree} of 80 candidates (300 references)")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--all-unrelated", action="store_true", help="every reference against every dev page")
-    parser.add_argument("--max-unrelated", type=int, default=300_000, help="bound on those pairs")
-    parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
+def _accuracy(args: argparse.Namespace) -> None:
+    """The matcher's figures on the dev and holdout pairs, and the baseline beside them."""
     with tempfile.TemporaryDirectory() as tmp:
         dev = _dev_pairs(
             Path(tmp) / "dev",
@@ -171,6 +164,20 @@ def main() -> None:
         if not args.no_baseline:
             _baseline("dev pairs", [p for p in dev if p.kind != "unrelated_web"])
             _baseline("holdout pairs", holdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--all-unrelated", action="store_true", help="every reference against every dev page")
+    parser.add_argument("--max-unrelated", type=int, default=300_000, help="bound on those pairs")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="the speeds only: no pairs, no baseline")
+    args = parser.parse_args()
+    if not args.quick:
+        _accuracy(args)
     _speed()
 
 

@@ -57,11 +57,14 @@ class Background:
         if not words:
             return ()
         hashed = np.fromiter([mmh3.hash(t, 0, False) for t in words], dtype=np.uint32, count=len(words))
-        seen = self.frequencies(hashed)
-        rare = np.flatnonzero(seen <= max(1, int(RARE_SHARE * self.pages)))
-        kept = rare[np.argsort(hashed[rare], kind="stable")[:MAX_RARE]]
-        weights = {words[i]: math.log((self.pages + 1) / (int(seen[i]) + 1)) for i in kept.tolist()}
-        return tuple(sorted(weights.items(), key=lambda item: (-item[1], item[0])))
+        order = np.argsort(hashed, kind="stable")  # the sample's order, and sorted look-ups are faster
+        seen = self.frequencies(hashed[order])
+        kept = np.flatnonzero(seen <= max(1, int(RARE_SHARE * self.pages)))[:MAX_RARE]
+        counts = seen[kept].tolist()
+        weight = {n: math.log((self.pages + 1) / (n + 1)) for n in set(counts)}
+        # The weight falls as the count grows: rarest first is fewest pages first.
+        ranked = sorted(zip(counts, [words[i] for i in order[kept].tolist()], strict=True))
+        return tuple((token, weight[n]) for n, token in ranked)
 
     @classmethod
     def of_pages(cls, pages: Iterable[Iterable[str]]) -> Background:

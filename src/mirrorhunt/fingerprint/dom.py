@@ -19,32 +19,28 @@ def tag_paths(root: LexborNode | None) -> set[str]:
     Iterative (any nesting depth), and stops after ``MAX_ELEMENTS`` elements.
     """
     paths: set[str] = set()
-    stack: list[tuple[LexborNode, tuple[str, ...]]] = [(root, ())] if root is not None else []
+    stack: list[tuple[LexborNode, tuple[str, ...]]] = []
+    if root is not None and root.is_element_node:
+        stack.append((root, ()))
     seen = 0
     while stack and seen < MAX_ELEMENTS:
         node, ancestors = stack.pop()
-        if not node.is_element_node:
-            continue
         seen += 1
         path = (*ancestors[-(PATH_DEPTH - 1) :], node.tag or "")
         paths.add("/".join(path))
         child = node.child
         while child is not None:
-            stack.append((child, path))
+            if child.is_element_node:  # text and comments have no path
+                stack.append((child, path))
             child = child.next
     return paths
 
 
 def class_and_id_names(parser: LexborHTMLParser) -> set[str]:
     """Every class and id token, lower-cased, digits removed (``post-1234`` → ``post-``)."""
-    names: set[str] = set()
-    for attribute in ("class", "id"):
-        for node in parser.css(f"[{attribute}]"):
-            for token in (node.attrs.get(attribute) or "").lower().split():
-                token = _DIGITS.sub("", token)
-                if 1 < len(token) <= _MAX_NAME:
-                    names.add(token)
-    return names
+    values = [node.attrs.get(name) or "" for name in ("class", "id") for node in parser.css(f"[{name}]")]
+    tokens = _DIGITS.sub("", " ".join(values).lower()).split()  # one pass over all of them
+    return {token for token in set(tokens) if 1 < len(token) <= _MAX_NAME}
 
 
 def asset_name(reference: str) -> str | None:

@@ -2,13 +2,14 @@
 tokens, crypto wallets, e-mail, messenger handles.
 
 Found by pattern in the raw page (its UTF-8 bytes), inline scripts included. Every pattern starts
-with a literal so that the regular-expression engine can skip ahead, or runs only when the page holds
-one of its strings: a page is scanned in about a millisecond.
+with a literal so that the regular-expression engine can skip ahead, or is tried only where one of its
+strings stands: a page is scanned in under a millisecond.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 
@@ -66,10 +67,16 @@ _TEXT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("whatsapp", re.compile(r"(?:wa\.me/|whatsapp\.com/send\?phone=)\+?(\d{7,15})\b")),
     ("discord", re.compile(r"(?:discord\.gg|discord(?:app)?\.com/invite)/([A-Za-z0-9-]{2,32})\b")),
 )
-# Patterns without a rare literal at their start run only on pages holding one of these strings.
-_GUARDS: dict[str, tuple[bytes, ...]] = {
-    "telegram": (b".me/", b".dog/"),
-    "site-verification": (b"-verification", b"msvalidate", b"domain_verify"),
+# Patterns that start with one of several words (the regular-expression engine would try them at every
+# byte): every match holds one of these strings at one of these offsets from its start. The strings are
+# found with bytes.find, and the pattern is tried at those starts only.
+_ANCHORS: dict[str, tuple[tuple[bytes, tuple[int, ...]], ...]] = {
+    "telegram": ((b".me/", (1, 8)), (b".dog/", (1, 8))),  # t.me/, telegram.me/
+    "site-verification": (
+        (b"-verification", (6, 11, 15)),  # yandex-, google-site-, facebook-domain-verification
+        (b"msvalidate.01", (0,)),
+        (b"p:domain_verify", (0,)),
+    ),
 }
 _RULES = tuple((kind, re.compile(pattern.pattern.encode("ascii"))) for kind, pattern in _TEXT_RULES)
 _LOCAL_PART_REVERSED = re.compile(rb"[A-Za-z0-9._%+-]{1,64}")
@@ -111,6 +118,30 @@ def _value(kind: str, html: bytes, match: re.Match[bytes]) -> str | None:
     return value
 
 
+def _starts(html: bytes, anchor: bytes) -> Iterator[int]:
+    at = html.find(anchor)
+    while at >= 0:
+        yield at
+        at = html.find(anchor, at + 1)
+
+
+def _matches(kind: str, pattern: re.Pattern[bytes], html: bytes) -> Iterator[re.Match[bytes]]:
+    """``pattern.finditer(html)``: the leftmost match, then the next from where it ends. A pattern with
+    anchors is tried only at them, in order: no match can start anywhere else."""
+    anchors = _ANCHORS.get(kind)
+    if anchors is None:
+        yield from pattern.finditer(html)
+        return
+    starts = {
+        at - offset for anchor, offsets in anchors for at in _starts(html, anchor) for offset in offsets
+    }
+    end = 0
+    for start in sorted(starts):
+        if start >= end and (match := pattern.match(html, start)):
+            yield match
+            end = match.end()
+
+
 def find_indicators(html: str | bytes) -> frozenset[Indicator]:
     """Every indicator in ``html`` (text, or UTF-8 bytes), at most ``MAX_PER_KIND`` per pattern; e-mail and
     handles lower-cased."""
@@ -118,10 +149,8 @@ def find_indicators(html: str | bytes) -> frozenset[Indicator]:
         html = html.encode("utf-8", "replace")
     found: set[Indicator] = set()
     for kind, pattern in _RULES:
-        if kind in _GUARDS and not any(guard in html for guard in _GUARDS[kind]):
-            continue
         values: set[str] = set()
-        for examined, match in enumerate(pattern.finditer(html)):
+        for examined, match in enumerate(_matches(kind, pattern, html)):
             if examined >= MAX_MATCHES or len(values) >= MAX_PER_KIND:
                 break
             value = _value(kind, html, match)

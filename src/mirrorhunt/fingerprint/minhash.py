@@ -45,4 +45,4 @@ class MinHash:
         """Estimated Jaccard similarity of the two sets; 0 when either is empty."""
         if not self.values or not other.values:
             return 0.0
-        return sum(a == b for a, b in zip(self.values, other.values, strict=True)) / PERMUTATIONS
+        return sum(map(int.__eq__, self.values, other.values)) / PERMUTATIONS

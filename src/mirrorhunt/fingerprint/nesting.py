@@ -22,7 +22,7 @@ _NESTING_TAG = re.compile(rf"<(/?)(?!(?:{_OPTIONAL_END}|{_VOID})[\s/>])[a-zA-Z]"
 
 def cut_deep_nesting(html: str) -> tuple[str, bool]:
     """``html`` up to where its nesting passes ``MAX_NESTING``, and whether it was cut."""
-    if html.count("<") <= MAX_NESTING:
+    if html.count("<") - html.count("</") <= MAX_NESTING:  # the depth never exceeds the start tags
         return html, False
     marks = _NESTING_TAG.findall(html)  # "" opens an element, "/" closes one
     closing = np.fromiter(map(len, marks), dtype=np.int64, count=len(marks))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,9 @@ from mirrorhunt.model import Hop
 MAX_HTML_BYTES = 2_000_000
 MAX_TITLE_CHARS = 200
 _INVISIBLE = ["script", "style", "noscript", "template"]
+_BODY = re.compile(r"<(?ai:body)")  # tag names in any ASCII case
+_CLOSING = re.compile(r"</(?ai:body|html)")
+_TAIL = 4096
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,8 +85,9 @@ def _text(html: str | bytes, headers: Sequence[tuple[str, str]]) -> tuple[str, b
 
 def _ends_early(text: str) -> bool:
     """The document stops before its closing ``</body>`` and ``</html>``: a transfer or a copy cut short."""
-    lowered = text.lower()
-    return "<body" in lowered and "</body" not in lowered and "</html" not in lowered
+    if _CLOSING.search(text, max(0, len(text) - _TAIL)):  # a whole page closes them near its end
+        return False
+    return _BODY.search(text) is not None and _CLOSING.search(text) is None
 
 
 def fingerprint(

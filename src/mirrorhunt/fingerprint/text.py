@@ -105,7 +105,9 @@ def shingles(tokens: Sequence[str]) -> frozenset[int]:
         return frozenset()
     if len(tokens) < SHINGLE_WORDS:
         return frozenset({mmh3.hash64(" ".join(tokens), signed=False)[0]})
-    ids = np.fromiter((mmh3.hash64(t, signed=False)[0] for t in tokens), dtype=np.uint64, count=len(tokens))
+    # Each word's hash is the first half of its 128-bit MurmurHash3, ``mmh3.hash64(word)[0]``: the digests of
+    # all words joined in one pass, read as little-endian 64-bit halves.
+    ids = np.frombuffer(b"".join(map(mmh3.hash_bytes, tokens)), dtype="<u8")[::2]
     n = len(tokens) - SHINGLE_WORDS + 1
     combined = np.zeros(n, dtype=np.uint64)
     for offset in range(SHINGLE_WORDS):  # a polynomial hash of the words, wrapping modulo 2**64
@@ -113,13 +115,11 @@ def shingles(tokens: Sequence[str]) -> frozenset[int]:
     return frozenset(combined.tolist())
 
 
-_BITS = np.arange(64, dtype=np.uint64)
-
-
 def simhash(hashes: frozenset[int]) -> int:
     """64-bit simhash of 64-bit shingle hashes: each bit set when most shingles have it; 0 if none."""
     if not hashes:
         return 0
-    values = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
-    ones = ((values[:, None] >> _BITS) & np.uint64(1)).sum(axis=0, dtype=np.int64)
-    return int(sum(1 << int(b) for b in np.flatnonzero(ones * 2 > len(hashes))))
+    values = np.fromiter(hashes, dtype="<u8", count=len(hashes))  # little-endian: bit i is bit i of byte i//8
+    bits = np.unpackbits(values.view(np.uint8), bitorder="little").reshape(-1, 64)
+    majority = bits.sum(axis=0, dtype=np.int64) * 2 > len(hashes)
+    return int.from_bytes(np.packbits(majority, bitorder="little").tobytes(), "little")

@@ -18,15 +18,17 @@ import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
-_SCRIPT_OPEN = re.compile(r"<script\b[^>]*>", re.I)
-_SCRIPT_CLOSE = re.compile(r"</script\s*>", re.I)
+# Tag names match in ASCII case only ("<SCRIPT", not "<ſcript"); every pattern that scans a whole page or
+# script starts with a literal, so that the regular-expression engine can skip ahead to it.
+_SCRIPT_OPEN = re.compile(r"<(?ai:script)\b[^>]*>")
+_SCRIPT_CLOSE = re.compile(r"</(?ai:script)(\s*>)?")
 _SRCDOC = re.compile(
     r"""<iframe\b[^>]*?\bsrcdoc\s*=\s*(["'])(.*?)\1[^>]*>(?:.*?</iframe\s*>)?""", re.S | re.I
 )
 _WRITERS = ("document.write", "innerHTML", "insertAdjacentHTML", "outerHTML", "srcdoc")
 _WRITER = re.compile(
-    r"\bdocument\s*\.\s*write(?:ln)?\s*\(|\binsertAdjacentHTML\s*\(|\.\s*(?:inner|outer)HTML\s*\+?=(?!=)"
-    r"|\.\s*srcdoc\s*\+?=(?!=)"
+    r"document(?<!\wdocument)\s*\.\s*write(?:ln)?\s*\(|insertAdjacentHTML(?<!\winsertAdjacentHTML)\s*\("
+    r"|\.\s*(?:inner|outer)HTML\s*\+?=(?!=)|\.\s*srcdoc\s*\+?=(?!=)"
 )
 _STRING = re.compile(r"""(["'`])(?:(?!\1)[^\\]|\\.)*\1""", re.S)
 _IDENTIFIER = re.compile(r"(?<![\w$.])[A-Za-z_$][\w$]*")
@@ -94,7 +96,8 @@ def _written(script: str) -> list[str]:
         literals += (m.group(2) for m in _LITERAL.finditer(argument))
         names = dict.fromkeys(_IDENTIFIER.findall(_STRING.sub(" ", argument)))
         for name in list(names)[:MAX_NAMES]:
-            for assigned in re.finditer(rf"(?<![\w$.]){re.escape(name)}\s*=\s*", script):
+            word = re.escape(name)  # not part of a longer name or a property: checked after the literal
+            for assigned in re.finditer(rf"{word}(?<![\w$.]{word})\s*=\s*", script):
                 if value := _LITERAL.match(script, assigned.end()):
                     literals.append(value.group(2))
         if len(literals) >= MAX_LITERALS:
@@ -115,21 +118,16 @@ def _markup(script: str) -> str | None:
 
 
 def _scripts(html: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, body) of each ``<script>`` element whose body names a writer."""
-    lower = html.lower()
+    """(start, end, body) of each ``<script>`` element whose body names a writer; none after a script that is
+    not closed where its first ``</script`` stands."""
     position = 0
-    while (opening := lower.find("<script", position)) >= 0:
-        tag = _SCRIPT_OPEN.match(html, opening)
-        if tag is None:
-            position = opening + 7
-            continue
-        closing = lower.find("</script", tag.end())
-        end = _SCRIPT_CLOSE.match(html, closing) if closing >= 0 else None
-        if end is None:
+    while tag := _SCRIPT_OPEN.search(html, position):
+        end = _SCRIPT_CLOSE.search(html, tag.end())
+        if end is None or end.group(1) is None:
             return
-        body = html[tag.end() : closing]
+        body = html[tag.end() : end.start()]
         if any(writer in body for writer in _WRITERS):
-            yield opening, end.end(), body
+            yield tag.start(), end.end(), body
         position = end.end()
 
 

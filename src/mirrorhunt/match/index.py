@@ -1,6 +1,7 @@
 """Many references, one candidate: a shortlist from MinHash bands of the text and from exact identity keys
 (favicon hash, indicators, TLS public key, a host named by a certificate or passed by a redirect),
-then the full comparison with the shortlisted references only.
+then the full comparison with the shortlisted references only, the most similar text first, so that
+once a mirror is found the references that cannot beat it are left after their text (``best_of``).
 
 With 10,000 references a candidate costs a few dictionary look-ups and a handful of comparisons.
 """
@@ -15,7 +16,7 @@ import numpy as np
 from mirrorhunt.fingerprint import Fingerprint
 from mirrorhunt.fingerprint.minhash import PERMUTATIONS
 from mirrorhunt.match import thresholds as t
-from mirrorhunt.match.verdict import score
+from mirrorhunt.match.verdict import best_of
 from mirrorhunt.model import Verdict
 
 _NO_TEXT = (0,) * PERMUTATIONS
@@ -78,23 +79,29 @@ class ReferenceIndex:
         for key in (*_bands(reference), *_identities(reference), *_reference_hosts(reference)):
             self._keys.setdefault(key, []).append(number)
 
-    def shortlist(self, candidate: Fingerprint) -> list[Fingerprint]:
-        """The references worth a full comparison with ``candidate``."""
+    def _shortlisted(self, candidate: Fingerprint) -> list[int]:
+        """Numbers of the references worth a full comparison, the most similar text (estimated) first."""
         by_text = {n for key in _bands(candidate) for n in self._keys.get(key, ())}
         keys = (*_identities(candidate), *_candidate_hosts(candidate))
         by_identity = {n for key in keys for n in self._keys.get(key, ())}
-        if by_text:
-            if self._matrix is None:
-                self._matrix = np.array(self._signatures, dtype=np.uint64)
-            numbers = np.fromiter(by_text, dtype=np.int64, count=len(by_text))
-            signature = np.array(candidate.text_minhash.values, dtype=np.uint64)
-            similar = (self._matrix[numbers] == signature).mean(axis=1) >= t.INDEX_MIN_JACCARD
-            by_text = set(numbers[similar].tolist())
-        return [self._references[n] for n in sorted(by_text | by_identity)]
+        if not by_text:
+            return sorted(by_identity)
+        if self._matrix is None:
+            self._matrix = np.array(self._signatures, dtype=np.uint64)
+        numbers = np.array(sorted(by_text | by_identity), dtype=np.int64)
+        signature = np.array(candidate.text_minhash.values, dtype=np.uint64)
+        similarity = (self._matrix[numbers] == signature).mean(axis=1)
+        kept = (similarity >= t.INDEX_MIN_JACCARD) | np.isin(numbers, list(by_identity))
+        order = np.argsort(-similarity[kept], kind="stable")  # equals stay in the order of their numbers
+        ranked: list[int] = numbers[kept][order].tolist()
+        return ranked
+
+    def shortlist(self, candidate: Fingerprint) -> list[Fingerprint]:
+        """The references worth a full comparison with ``candidate``, in the order they were added."""
+        return [self._references[n] for n in sorted(self._shortlisted(candidate))]
 
     def best_verdict(self, candidate: Fingerprint) -> Verdict | None:
-        """The verdict against the shortlisted reference the candidate resembles most; None when no
-        reference shares enough text, an identifier or a host to be worth comparing
+        """The verdict against the shortlisted reference the candidate resembles most (the first added of
+        equals); None when no reference shares enough text, an identifier or a host to be worth comparing
         (``unrelated_verdict``)."""
-        verdicts = [score(reference, candidate) for reference in self.shortlist(candidate)]
-        return max(verdicts, key=lambda v: v.score) if verdicts else None
+        return best_of(((n, self._references[n]) for n in self._shortlisted(candidate)), candidate)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+import operator
+from collections.abc import Iterable, Set
 from urllib.parse import urlsplit
 
 from mirrorhunt.fingerprint import Fingerprint
@@ -16,10 +17,16 @@ CONTENT, NAME, STRUCTURE, ASSETS, FAVICON, INDICATORS, TITLE, DISTINCTIVE, TRANS
 CONTENT_HASH = "content-hash"
 """The simhash: the same text as ``content``, summarised; listed apart so the shingles head a summary."""
 _LISTED = 3
+_WEIGHT_OF = operator.itemgetter(1)
 
 
 def _percent(value: float) -> str:
     return f"{round(value * 100)}%"
+
+
+def _weight(tokens: Iterable[tuple[str, float]]) -> float:
+    """The sum of the weights of (token, weight) pairs, in order."""
+    return float(sum(map(_WEIGHT_OF, tokens)))
 
 
 def _jaccard(a: Set[object], b: Set[object]) -> float:
@@ -175,10 +182,9 @@ def rare_tokens(reference: Fingerprint, candidate: Fingerprint) -> Signal | None
     found in the candidate; None when the reference has none."""
     if not reference.rare:
         return None
-    total = sum(weight for _, weight in reference.rare)
-    seen = candidate.words, candidate.names, candidate.assets
-    shared = [(token, weight) for token, weight in reference.rare if any(token in group for group in seen)]
-    value = sum(weight for _, weight in shared) / total
+    words, names, assets = candidate.words, candidate.names, candidate.assets
+    shared = [pair for pair in reference.rare if pair[0] in words or pair[0] in names or pair[0] in assets]
+    value = _weight(shared) / _weight(reference.rare)
     listed = ", ".join(token for token, _ in shared[:_LISTED]) + (", …" if len(shared) > _LISTED else "")
     return Signal(
         name="rare_tokens",
@@ -193,11 +199,12 @@ def rare_words(reference: Fingerprint, candidate: Fingerprint) -> Signal | None:
     """Weighted share of the rare words of the reference's text (names of people, places, products)
     found in the candidate's text: they survive a translation or a rewording that breaks the shingles.
     None when the reference's text has none."""
-    rare = [(token, weight) for token, weight in reference.rare if token in reference.words]
+    known, seen = reference.words, candidate.words
+    rare = [pair for pair in reference.rare if pair[0] in known]
     if not rare:
         return None
-    shared = [(token, weight) for token, weight in rare if token in candidate.words]
-    value = sum(weight for _, weight in shared) / sum(weight for _, weight in rare)
+    shared = [pair for pair in rare if pair[0] in seen]
+    value = _weight(shared) / _weight(rare)
     listed = ", ".join(token for token, _ in shared[:_LISTED]) + (", …" if len(shared) > _LISTED else "")
     return Signal(
         name="rare_words",

@@ -13,7 +13,7 @@ score but never corroborate the text. Structure, assets and titles never lift a 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from mirrorhunt.errors import InvalidInput
 from mirrorhunt.fingerprint import Fingerprint
@@ -22,6 +22,8 @@ from mirrorhunt.match import thresholds as t
 from mirrorhunt.model import Signal, Verdict, VerdictLabel
 
 DECIDED_BY = "matcher/1"
+_OTHER_THAN_MIRROR_AT_MOST = max(t.REVIEW_BAND[1], t.REVIEW_IDENTITY_BAND[1], t.UNRELATED_BAND[1])
+"""A mirror scores above this (``MIRROR_BAND[0]`` plus the strength of its text), any other verdict not."""
 
 
 def _value(found: dict[str, Signal], name: str) -> float:
@@ -82,8 +84,12 @@ def _band(found: dict[str, Signal], text: float, label: VerdictLabel) -> tuple[f
 
 def score(reference: Fingerprint, candidate: Fingerprint) -> Verdict:
     """Compare a candidate page with one reference page of a case."""
+    return _score(reference, candidate, compare.text_shingles(reference, candidate))
+
+
+def _score(reference: Fingerprint, candidate: Fingerprint, text_signal: Signal) -> Verdict:
+    """``score`` given the text signal, which ``best_of`` computes first to pass over references."""
     comparisons = (
-        compare.text_shingles,
         compare.site_name,
         compare.page_structure,
         compare.asset_names,
@@ -98,9 +104,10 @@ def score(reference: Fingerprint, candidate: Fingerprint) -> Verdict:
         compare.redirect_chain,
         compare.headers,
     )
-    signals = tuple(s for compare_one in comparisons if (s := compare_one(reference, candidate)) is not None)
+    found_now = (compare_one(reference, candidate) for compare_one in comparisons)
+    signals = (text_signal, *(s for s in found_now if s is not None))
     found = {s.name: s for s in signals}
-    text = found["text_shingles"].value
+    text = text_signal.value
     label = _label(found, text)
     low, high = _band(found, text, label)
     return Verdict(
@@ -113,10 +120,34 @@ def score(reference: Fingerprint, candidate: Fingerprint) -> Verdict:
 
 
 def best_verdict(references: Sequence[Fingerprint], candidate: Fingerprint) -> Verdict:
-    """The verdict against the reference the candidate resembles most; raises ``InvalidInput`` if none."""
-    if not references:
+    """The verdict against the reference the candidate resembles most (the first of equals); raises
+    ``InvalidInput`` if none."""
+    verdict = best_of(enumerate(references), candidate)
+    if verdict is None:
         raise InvalidInput("no reference page to compare with", hint="add a reference capture to the case")
-    return max((score(reference, candidate) for reference in references), key=lambda v: v.score)
+    return verdict
+
+
+def best_of(references: Iterable[tuple[int, Fingerprint]], candidate: Fingerprint) -> Verdict | None:
+    """The highest-scoring verdict against numbered references, the lowest number among equals; None if none.
+
+    Once a mirror is found, a reference whose text is too far from the candidate's for ``mirror`` is not
+    compared in full: no other verdict scores as high. Most similar references first make that early.
+    """
+    best: Verdict | None = None
+    best_number = 0
+    for number, reference in references:
+        text_signal = compare.text_shingles(reference, candidate)
+        if (
+            best is not None
+            and best.score > _OTHER_THAN_MIRROR_AT_MOST
+            and text_signal.value < t.CONTENT_MIRROR
+        ):
+            continue
+        verdict = _score(reference, candidate, text_signal)
+        if best is None or (verdict.score, -number) > (best.score, -best_number):
+            best, best_number = verdict, number
+    return best
 
 
 def unrelated_verdict(candidate: Fingerprint) -> Verdict:

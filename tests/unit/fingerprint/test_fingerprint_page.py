@@ -14,6 +14,7 @@ from mirrorhunt.errors import InvalidInput
 from mirrorhunt.fingerprint import Fingerprint, Indicator, favicon_hash, fingerprint
 from mirrorhunt.fingerprint.nesting import MAX_NESTING
 from mirrorhunt.fingerprint.page import MAX_HTML_BYTES
+from mirrorhunt.fingerprint.text import shingles, simhash
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <title>  Salon   Lumière — chat </title>
@@ -146,3 +147,26 @@ def test_url_must_be_http() -> None:
     with pytest.raises(InvalidInput) as caught:
         fingerprint(PAGE, url="ftp://salon-lumiere.fr/")
     assert caught.value.hint
+
+
+def test_a_shingle_hashes_three_words_in_order() -> None:
+    """The polynomial, modulo 2**64, of the words' ``mmh3.hash64`` first halves."""
+    words = ["salon", "lumière", "chat", "中", "ǅemal"]
+    ids = [mmh3.hash64(word, signed=False)[0] for word in words]
+    mix = 0x9E3779B97F4A7C15
+    runs = zip(ids, ids[1:], ids[2:], strict=False)
+    assert shingles(words) == {((a * mix + b) * mix + c) % 2**64 for a, b, c in runs}
+    assert shingles(words[:2]) == {mmh3.hash64("salon lumière", signed=False)[0]}
+
+
+def test_simhash_keeps_the_bits_most_shingles_have() -> None:
+    assert simhash(frozenset({1 << 63 | 1, 1 << 63 | 2, 1 << 62 | 3})) == 1 << 63 | 0b11
+    assert simhash(frozenset()) == 0
+
+
+def test_a_page_ends_early_without_its_closing_tags_in_any_case() -> None:
+    text = "<p>" + "mot " * 2000 + "</p>"
+    assert fp(f"<HTML><BODY>{text}").truncated
+    assert not fp(f"<HTML><BODY>{text}</Body></HTML>").truncated
+    assert not fp(f"<html><body>{text}</body></html><!-- {'x' * 10_000} -->").truncated
+    assert not fp(text).truncated  # no body: nothing says where the page should end

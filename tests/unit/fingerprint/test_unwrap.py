@@ -76,3 +76,21 @@ def test_data_the_script_keeps_is_not_the_page() -> None:
     state = '{"article": "' + BODY.replace('"', '\\"') * 3 + '"}'
     page = f"<script>window.__STATE__ = {state}; el.innerHTML = '<b>' + n + '</b>';</script><p>shown</p>"
     assert unwrap(page) == (page, False)
+
+
+def test_text_that_changes_length_when_lower_cased_does_not_hide_the_script() -> None:
+    """``İ`` lower-cases to two characters: the script after it is still found, in any ASCII case."""
+    hidden = base64.b64encode(BODY.encode()).decode()
+    page = f'<p>İstanbul</p><SCRIPT type="text/javascript">document.write(atob("{hidden}"))</Script >'
+    assert unwrap(page) == (f"<p>İstanbul</p>{BODY}", True)
+
+
+def test_only_the_named_variable_is_looked_up() -> None:
+    """``x.page = …`` and ``mypage = …`` are not the ``page`` the writer names."""
+    hidden = base64.b64encode(BODY.encode()).decode()
+    decoy = base64.b64encode(b"<p>a decoy paragraph</p><p>and another one, long enough</p>").decode()
+    page = (
+        f'<script>x.page = "{decoy}"; mypage = "{decoy}";\nvar page = "{hidden}";\n'
+        "document.write(atob(page));</script>"
+    )
+    assert unwrap(page) == (BODY, True)

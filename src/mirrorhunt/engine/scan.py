@@ -7,7 +7,8 @@ tips         ─┘                  └── a redirect to another name propos
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
 import aiohttp
@@ -16,12 +17,12 @@ from mirrorhunt.clock import Clock, SystemClock
 from mirrorhunt.config import Settings
 from mirrorhunt.engine.ct_source import CtSource
 from mirrorhunt.engine.executor import open_executor
-from mirrorhunt.engine.history import fingerprint_digest
+from mirrorhunt.engine.judge_partition import Assessment, ReferencePages, assess, index_of, judge_on
 from mirrorhunt.engine.sweep import sweep
 from mirrorhunt.errors import InvalidInput, InvalidName
 from mirrorhunt.evidence import EvidenceFolder
-from mirrorhunt.fingerprint import Fingerprint, fingerprint
-from mirrorhunt.match import ReferenceIndex, unrelated_verdict
+from mirrorhunt.fingerprint import Fingerprint
+from mirrorhunt.match import ReferenceIndex
 from mirrorhunt.model import Candidate, Capture, Case, Listing, ListingAction, Verdict
 from mirrorhunt.names import host_of
 from mirrorhunt.probe import Prober
@@ -110,9 +111,7 @@ async def scan(
 
 def case_references(case: Case, *, store: Store) -> ReferenceIndex:
     """The case's reference pages, indexed; ``InvalidInput`` when it has none."""
-    references = ReferenceIndex(
-        fingerprint(r.html, url=r.url, favicon=r.favicon) for r in store.references(case.name)
-    )
+    references = index_of(store.references(case.name))
     if not len(references):
         raise InvalidInput(
             f"case {case.name!r} has no reference page",
@@ -142,6 +141,10 @@ async def _propose_permutations(
     return found, len(names)
 
 
+Judging = Callable[[Sequence[str]], AsyncIterator[tuple[Capture, Assessment | None]]]
+"""Captures of the names given, each with its assessment, as they finish."""
+
+
 async def _probe_and_judge(
     case: Case,
     references: ReferenceIndex,
@@ -153,34 +156,62 @@ async def _probe_and_judge(
     clock: Clock,
     progress: Progress,
 ) -> list[ScanResult]:
-    """Probe the queued candidates; a redirect to another name queues that name in the same pass."""
+    """Probe and judge the queued candidates (on the engine the settings choose), and record what comes
+    back; a redirect to another name queues that name in the same pass."""
     seen = {c.name for c in queue}
     results: list[ScanResult] = []
     total = len(queue)
-    while queue:
-        by_name = {c.name: c for c in queue}
-        queue = []
-        async for capture in prober.capture_many(by_name, concurrency=settings.probe.concurrency):
-            candidate = by_name[capture.name]
-            action = settings.publish.action
-            results.append(
-                judge(case, candidate, capture, references, store=store, clock=clock, action=action)
-            )
-            progress("probing candidates", len(results), total)
-            target = redirect_target(capture)
-            if target and target not in seen:
-                seen.add(target)
-                proposed = Candidate(
-                    case=case.name,
-                    name=target,
-                    source="redirect",
-                    detail=f"{capture.name} redirects to it",
-                    found_at=clock.now(),
+    async with _judging(case, references, prober=prober, store=store, settings=settings) as judged:
+        while queue:
+            by_name = {c.name: c for c in queue}
+            queue = []
+            async for capture, assessment in judged(list(by_name)):
+                candidate = by_name[capture.name]
+                action = settings.publish.action
+                results.append(
+                    record_judgement(
+                        case, candidate, capture, assessment, store=store, clock=clock, action=action
+                    )
                 )
-                store.add_candidate(proposed)
-                queue.append(store.get_candidate(case.name, target))
-                total += 1
+                progress("probing candidates", len(results), total)
+                target = redirect_target(capture)
+                if target and target not in seen:
+                    seen.add(target)
+                    proposed = Candidate(
+                        case=case.name,
+                        name=target,
+                        source="redirect",
+                        detail=f"{capture.name} redirects to it",
+                        found_at=clock.now(),
+                    )
+                    store.add_candidate(proposed)
+                    queue.append(store.get_candidate(case.name, target))
+                    total += 1
     return results
+
+
+@asynccontextmanager
+async def _judging(
+    case: Case, references: ReferenceIndex, *, prober: Prober, store: Store, settings: Settings
+) -> AsyncIterator[Judging]:
+    """Where candidates are captured and judged: by ``prober`` against ``references`` here, or on the
+    workers of the cluster the settings name, next to the captures (``engine/judge_partition.py``)."""
+    if settings.engine.scheduler is None:
+
+        async def here(names: Sequence[str]) -> AsyncIterator[tuple[Capture, Assessment | None]]:
+            async for capture in prober.capture_many(names, concurrency=settings.probe.concurrency):
+                yield capture, assess(capture, references)
+
+        yield here
+        return
+    pages = ReferencePages.of(store.references(case.name))
+    evidence = EvidenceFolder.from_settings(settings)
+    async with open_executor(settings) as executor:
+
+        def there(names: Sequence[str]) -> AsyncIterator[tuple[Capture, Assessment | None]]:
+            return judge_on(executor, names, references=pages, settings=settings, evidence=evidence)
+
+        yield there
 
 
 def judge(
@@ -193,30 +224,37 @@ def judge(
     clock: Clock,
     action: ListingAction = "nxdomain",
 ) -> ScanResult:
-    """Keep the capture, judge it against the references, record the verdict and the candidate's state
-    (``live``, or ``changed`` when its fingerprint differs from the last one seen), list a mirror with
-    ``action`` (``[publish] action``) when the case allows it."""
+    """Judge the capture against the references here and record it all (``record_judgement``)."""
+    assessment = assess(capture, references)
+    return record_judgement(case, candidate, capture, assessment, store=store, clock=clock, action=action)
+
+
+def record_judgement(
+    case: Case,
+    candidate: Candidate,
+    capture: Capture,
+    assessment: Assessment | None,
+    *,
+    store: Store,
+    clock: Clock,
+    action: ListingAction = "nxdomain",
+) -> ScanResult:
+    """Keep the capture and its assessment (``assess``, wherever it ran), record the verdict and the
+    candidate's state (``live``, or ``changed`` when its fingerprint differs from the last one seen;
+    ``gone`` or ``unreachable`` when no page was fetched), list a mirror with ``action``
+    (``[publish] action``) when the case allows it."""
     capture_id = store.add_capture(case.name, capture)
-    if not capture.fetched:
+    if assessment is None:
         state = "gone" if capture.dns.outcome == "nxdomain" else "unreachable"
         store.set_candidate_state(case.name, candidate.name, state)
         return ScanResult(
             candidate=replace(candidate, state=state), capture=capture, verdict=None, listed=False
         )
-    seen = fingerprint(
-        capture.body,
-        url=capture.url or f"https://{capture.name}/",
-        favicon=capture.favicon,
-        headers=capture.headers,
-        certificate=capture.certificate,
-        redirects=capture.redirects,
-    )
-    verdict = references.best_verdict(seen) or unrelated_verdict(seen)
+    verdict = assessment.verdict
     store.add_verdict(case.name, candidate.name, verdict, capture_id=capture_id)
-    digest = fingerprint_digest(seen)
     previous = store.candidate_digest(case.name, candidate.name)
-    state = "changed" if previous is not None and previous != digest else "live"
-    store.set_candidate_state(case.name, candidate.name, state, digest=digest)
+    state = "changed" if previous is not None and previous != assessment.digest else "live"
+    store.set_candidate_state(case.name, candidate.name, state, digest=assessment.digest)
     candidate = replace(candidate, state=state)
     listed = False
     if (
@@ -236,7 +274,13 @@ def judge(
                 expires=case.expires,
             )
         ) or any(listing.name == candidate.name for listing in store.listings())
-    return ScanResult(candidate=candidate, capture=capture, verdict=verdict, listed=listed, fingerprint=seen)
+    return ScanResult(
+        candidate=candidate,
+        capture=capture,
+        verdict=verdict,
+        listed=listed,
+        fingerprint=assessment.fingerprint,
+    )
 
 
 def redirect_target(capture: Capture) -> str | None:

@@ -1,25 +1,32 @@
 """Certificate Transparency as a source of ``scan`` and ``run``: every followed log read at once.
 
 The logs are those of ``ct.logs`` and of the ``ct.log_list`` file, RFC 6962 or tiled alike
-(``ctfollow.readers_for``); each is read from its cursor in the store, concurrently, and every name of
-every certificate is matched against the watch rules of all cases at once (``WatchIndex``). Candidates
-are stored before a log's cursor moves on, so a crash replays entries rather than losing them; a log
-that rewinds or forks is a warning and its cursor stays where it was.
+(``ctfollow.log_specs``). Each log's new entries, from its cursor in the store to its verified tree head,
+are cut into ranges that the engine reads (``engine/ct_ranges.py``: on this process's loop, or on the
+workers of a Dask cluster); every name is matched against the watch rules of all cases at once and only
+the matches come back. This process checks the tree heads, stores the candidates as each range returns,
+and then moves the cursor past the ranges finished one after the other, so a failed range is read
+again rather than skipped; a log that rewinds or forks is a warning and its cursor stays where it was.
+With several processes on one database each log is a lease (``ct:<url>``), shared out among them.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import aiohttp
 
 from mirrorhunt.clock import Clock
 from mirrorhunt.config import Settings
-from mirrorhunt.errors import SourceError
+from mirrorhunt.engine.ct_ranges import BATCHES_PER_RANGE, RangeRead, advanced, ranges_of, read_range
+from mirrorhunt.engine.executor import Executor, InProcess
+from mirrorhunt.engine.leader import Claims
+from mirrorhunt.errors import MirrorhuntError, SourceError
 from mirrorhunt.model import Candidate
-from mirrorhunt.sources.ct import CtEntry
-from mirrorhunt.sources.ctfollow import Cursor, follow_logs, readers_for
+from mirrorhunt.sources.ctfollow import Cursor, LogReader, LogSpec, log_specs, reader_of, verified_span
 from mirrorhunt.sources.treehead import TreeHead
+from mirrorhunt.sources.watch import WatchRules
 from mirrorhunt.sources.watchindex import WatchIndex
 from mirrorhunt.store import Store
 from mirrorhunt.store.positions import read_positions, write_positions
@@ -79,41 +86,89 @@ class CtPass:
     warnings: list[str]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _LogPass:
+    found: list[Candidate]
+    read: int
+    problem: str | None = None
+
+
 class CtSource:
-    """The followed logs of ``settings``, read through ``session``; one reader per log for the whole
-    life of the source, so a tiled log's full tiles are fetched once."""
+    """The followed logs of ``settings``; their tree heads are read through ``session`` with one reader
+    per log for the whole life of the source, their entries by ``executor`` (this process by default)."""
 
     def __init__(
-        self, *, store: Store, settings: Settings, session: aiohttp.ClientSession, clock: Clock
+        self,
+        *,
+        store: Store,
+        settings: Settings,
+        session: aiohttp.ClientSession,
+        clock: Clock,
+        executor: Executor | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
+        self._executor = executor or InProcess()
         self._limit = settings.ct.max_entries_per_pass
-        self._readers = readers_for(settings, session=session)
+        self._range = settings.ct.batch_size * BATCHES_PER_RANGE
+        self._logs = [(spec, reader_of(spec, session=session)) for spec in log_specs(settings)]
         self._cursors = StoreCursors(store)
 
-    async def read(self, index: WatchIndex, *, priority: int = 0) -> CtPass:
-        """Read every log from its cursor; names that meet a case's watch rules become candidates of
-        that case, queued with ``priority`` (each returned, new or already known)."""
-        found: list[Candidate] = []
-
-        def process(url: str, entries: list[CtEntry]) -> None:
-            for entry in entries:
-                for name in entry.names:
-                    for case, reason in index.matches(name):
-                        candidate = Candidate(
-                            case=case,
-                            name=name,
-                            source="ct",
-                            detail=f"certificate in {url} entry {entry.index}: {reason}",
-                            found_at=self._clock.now(),
-                        )
-                        self._store.add_candidate(candidate, priority=priority)
-                        found.append(candidate)
-
-        results = await follow_logs(self._readers, cursors=self._cursors, limit=self._limit, process=process)
-        return CtPass(
-            found=found,
-            read=sum(len(result.entries) for result in results),
-            warnings=[f"CT log {result.url}: {result.problem}" for result in results if result.problem],
+    async def read(self, index: WatchIndex, *, priority: int = 0, claims: Claims | None = None) -> CtPass:
+        """Read every log from its cursor (with ``claims``, only the logs this process holds the lease
+        ``ct:<url>`` of); names that meet a case's watch rules become candidates of that case, queued with
+        ``priority`` (each returned, new or already known)."""
+        logs = self._logs
+        if claims is not None and logs:
+            held = set(claims.share([f"ct:{spec.url}" for spec, _ in logs], group="ct"))
+            logs = [(spec, reader) for spec, reader in logs if f"ct:{spec.url}" in held]
+        rules = tuple(index.rules)
+        passes = await asyncio.gather(
+            *(self._read_log(spec, reader, rules=rules, priority=priority) for spec, reader in logs)
         )
+        return CtPass(
+            found=[candidate for one in passes for candidate in one.found],
+            read=sum(one.read for one in passes),
+            warnings=[
+                f"CT log {spec.url}: {one.problem}"
+                for (spec, _), one in zip(logs, passes, strict=True)
+                if one.problem
+            ],
+        )
+
+    async def _read_log(
+        self, spec: LogSpec, reader: LogReader, *, rules: tuple[WatchRules, ...], priority: int
+    ) -> _LogPass:
+        """Check the log's new tree head here, read its entries on the engine, store what matched, and
+        move the cursor past what was read."""
+        found: list[Candidate] = []
+        reads: list[RangeRead] = []
+        try:
+            span = await verified_span(reader, self._cursors.load(spec.url), limit=self._limit)
+            if span.head is None:
+                return _LogPass(found=[], read=0, problem=span.problem)
+            ranges = ranges_of(spec, start=span.start, end=span.end, rules=rules, size=self._range)
+            async for done in self._executor.map_partitions(read_range, ranges):
+                reads.append(done)
+                found += self._store_matches(spec.url, done, priority=priority)
+        except MirrorhuntError as exc:
+            return _LogPass(found=found, read=sum(done.read for done in reads), problem=exc.diagnostics())
+        self._cursors.save(spec.url, Cursor(index=advanced(span.start, reads), head=span.head))
+        problems = [done.problem for done in sorted(reads, key=lambda done: done.start) if done.problem]
+        return _LogPass(
+            found=found, read=sum(done.read for done in reads), problem=problems[0] if problems else None
+        )
+
+    def _store_matches(self, url: str, done: RangeRead, *, priority: int) -> list[Candidate]:
+        found = []
+        for match in done.matches:
+            candidate = Candidate(
+                case=match.case,
+                name=match.name,
+                source="ct",
+                detail=f"certificate in {url} entry {match.index}: {match.reason}",
+                found_at=self._clock.now(),
+            )
+            self._store.add_candidate(candidate, priority=priority)
+            found.append(candidate)
+        return found

@@ -1,10 +1,11 @@
 """Which process does which shared work, when several ``mirrorhunt run`` share one PostgreSQL database.
 
-Each process asks for a lease (``store/leases.py``) before it reads a CT log or sweeps a case, and
-renews what it holds every third of ``engine.lease_seconds``; a process killed with ``kill -9`` stops
-renewing, and another takes its sources over from their stored positions once the leases run out. The
-RPZ primary runs in the one process that holds ``leader:primary``; the others wait and one of them
-starts it when that lease is released (clean stop) or runs out (the leader died).
+Each process asks for a lease (``store/leases.py``) before it reads a CT log (each log its own lease,
+shared out fairly by ``Claims.share``) or sweeps a case, and renews what it holds every third of
+``engine.lease_seconds``; a process killed with ``kill -9`` stops renewing, and another takes its
+sources over from their stored positions once the leases run out. The RPZ primary runs in the one
+process that holds ``leader:primary``; the others wait and one of them starts it when that lease is
+released (clean stop) or runs out (the leader died).
 
 SQLite is for one process: there every lease is held without asking.
 """
@@ -15,7 +16,7 @@ import asyncio
 import contextlib
 import os
 import socket
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
 
 from mirrorhunt.clock import Clock
@@ -61,6 +62,29 @@ class Claims:
             return True
         self.held.discard(name)
         return False
+
+    def share(self, names: Sequence[str], *, group: str) -> list[str]:
+        """Which of ``names`` this process works on now: all of them on SQLite. On a shared database, its
+        fair share: it shows it takes part (lease ``member:GROUP:HOLDER``), keeps at most
+        ceil(names / members) of those it holds and gives the rest up for a newcomer, then takes free or
+        run-out ones (a dead holder's) up to that share."""
+        if self._leases is None:
+            return list(names)
+        self.hold(f"member:{group}:{self.holder}")
+        now = self._clock.now()
+        live = {lease.name: lease.holder for lease in self._leases.all() if lease.expires_at > now}
+        members = sum(1 for name in live if name.startswith(f"member:{group}:"))
+        quota = -(-len(names) // max(1, members))
+        mine = [name for name in names if live.get(name) == self.holder]
+        for name in mine[quota:]:
+            self.release(name)
+        taken = [name for name in mine[:quota] if self.hold(name)]
+        for name in names:
+            if len(taken) >= quota:
+                break
+            if name not in live and self.hold(name):
+                taken.append(name)
+        return taken
 
     async def keep(self, *, stop: asyncio.Event) -> None:
         """Renew every held lease until ``stop``, then release them all."""

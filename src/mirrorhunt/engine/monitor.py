@@ -8,9 +8,10 @@ permutation sweeps (background)       ─┘        ▲                         
 
 The queue is the candidates table: a claimed candidate is ``resolving`` until a lease runs out, so a
 monitor killed mid-probe gets it back on restart; sources store a candidate before they move their
-position on, and a candidate is unique per case, so nothing is lost nor doubled. Sweeps run on the engine
-of ``[engine]`` (``engine/executor.py``). Several monitors may share one PostgreSQL database: each holds
-a lease on a source before reading it (``engine/leader.py``), and the queue hands each candidate to one.
+position on, and a candidate is unique per case, so nothing is lost nor doubled. Sweeps and the CT logs'
+entries run on the engine of ``[engine]`` (``engine/executor.py``). Several monitors may share one
+PostgreSQL database: each holds a lease on a source before reading it (``engine/leader.py``), and the
+queue hands each candidate to one.
 """
 
 from __future__ import annotations
@@ -101,7 +102,13 @@ class Monitor:
             aiohttp.ClientSession() as session,
             open_executor(self._settings) as executor,
         ):
-            ct = CtSource(store=self._store, settings=self._settings, session=session, clock=self._clock)
+            ct = CtSource(
+                store=self._store,
+                settings=self._settings,
+                session=session,
+                clock=self._clock,
+                executor=executor,
+            )
             async with asyncio.TaskGroup() as group:  # a bad log list is refused above, not inside
                 group.create_task(self._claims.keep(stop=stop))
                 group.create_task(self._follow_ct(ct, stop=stop))
@@ -168,8 +175,8 @@ class Monitor:
         pace = self._settings.monitor.ct_every
         while not stop.is_set():
             self._refresh_cases()
-            if self._cases and self._claims.hold("ct"):
-                ct_pass = await ct.read(self._watch_index(), priority=queue.URGENT)
+            if self._cases:
+                ct_pass = await ct.read(self._watch_index(), priority=queue.URGENT, claims=self._claims)
                 self.report.ct_entries += ct_pass.read
                 for warning in ct_pass.warnings:
                     log.warning("%s", warning)

@@ -1,16 +1,15 @@
-"""Following many CT logs at once, each from its persisted cursor, RFC 6962 and tiled alike.
+"""Following CT logs from their persisted cursors, RFC 6962 and tiled alike.
 
 A cursor is the next entry to read and the last tree head verified. Each pass reads the log's new
 head; a log whose tree shrank (a rewind) or whose new tree does not extend the verified one (a failed
-consistency check) is reported and its cursor left where it was. Entries are handed to ``process``
-before the cursor is saved, so a crash replays entries rather than losing them.
+consistency check) is reported and its cursor left where it was. The engine (``engine.ct_source``)
+stores what the entries propose before it saves the cursor, so a crash replays entries rather than
+losing them.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -65,84 +64,95 @@ class FollowResult:
     problem: str | None = None
 
 
-async def follow_log(reader: LogReader, cursor: Cursor | None, *, limit: int) -> FollowResult:
-    """Read from ``cursor`` up to ``limit`` entries of the log's current tree (a new cursor starts
-    ``limit`` entries before its end). A rewind or an inconsistent tree reads nothing and keeps the
-    cursor; a failure after some entries keeps them and stops there."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Span:
+    """What a pass may read of one log: entries ``[start, end)`` of the verified tree ``head``, or
+    nothing and why (``problem``)."""
+
+    start: int
+    end: int
+    head: TreeHead | None = None
+    problem: str | None = None
+
+
+async def verified_span(reader: LogReader, cursor: Cursor | None, *, limit: int) -> Span:
+    """The entries to read from ``cursor``, at most ``limit`` of the log's current tree (a new cursor
+    starts ``limit`` entries before its end); a rewind or an inconsistent tree is an empty span."""
     if limit < 1:
         raise InvalidInput(f"CT limit must be at least 1, not {limit}")
     head = await reader.head()
     if cursor is None:
         cursor = Cursor(index=max(0, head.size - limit))
     elif cursor.head is not None:
+        problem = None
         if head.size < cursor.head.size:
             problem = f"the log rewound from {cursor.head.size} to {head.size} entries"
-            return FollowResult(url=reader.url, cursor=cursor, problem=problem)
-        if not await reader.consistent(cursor.head, head):
+        elif not await reader.consistent(cursor.head, head):
             problem = (
                 f"the tree of {head.size} entries does not extend the verified tree of {cursor.head.size}"
             )
-            return FollowResult(url=reader.url, cursor=cursor, problem=problem)
-    position, end, found = cursor.index, min(head.size, cursor.index + limit), []
-    stopped: str | None = None
+        if problem is not None:
+            return Span(start=cursor.index, end=cursor.index, problem=problem)
+    return Span(start=cursor.index, end=min(head.size, cursor.index + limit), head=head)
+
+
+async def follow_log(reader: LogReader, cursor: Cursor | None, *, limit: int) -> FollowResult:
+    """Read ``verified_span`` of the log. A rewind or an inconsistent tree reads nothing and keeps the
+    cursor; a failure after some entries keeps them and stops there."""
+    span = await verified_span(reader, cursor, limit=limit)
+    if span.head is None:
+        return FollowResult(url=reader.url, cursor=cursor, problem=span.problem)
+    found, position, stopped = await read_entries(reader, start=span.start, end=span.end)
+    return FollowResult(
+        url=reader.url, entries=found, cursor=Cursor(index=position, head=span.head), problem=stopped
+    )
+
+
+async def read_entries(reader: LogReader, *, start: int, end: int) -> tuple[list[CtEntry], int, str | None]:
+    """The decodable entries of ``[start, end)``, the index reached, and why reading stopped before
+    ``end`` (None when it did not): a failure keeps the entries read before it."""
+    position, found = start, list[CtEntry]()
     while position < end:
         try:
             decoded, position = await reader.batch(position, end)
         except MirrorhuntError as exc:
-            stopped = f"stopped at entry {position}: {exc.diagnostics()}"
-            break
+            return found, position, f"stopped at entry {position}: {exc.diagnostics()}"
         found.extend(decoded)
-    return FollowResult(
-        url=reader.url, entries=found, cursor=Cursor(index=position, head=head), problem=stopped
-    )
+    return found, position, None
 
 
-async def follow_logs(
-    readers: Sequence[LogReader],
-    *,
-    cursors: CursorStore,
-    limit: int,
-    process: Callable[[str, list[CtEntry]], None],
-) -> list[FollowResult]:
-    """One pass over every log concurrently. ``process(url, entries)`` runs for each log before its
-    cursor is saved; a log that fails is a result with a problem, the others go on."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogSpec:
+    """A followed log as plain data, so that a reader can be made for it anywhere (a cluster worker)."""
 
-    async def one(reader: LogReader) -> FollowResult:
-        try:
-            result = await follow_log(reader, cursors.load(reader.url), limit=limit)
-        except MirrorhuntError as exc:
-            return FollowResult(url=reader.url, problem=exc.diagnostics())
-        if result.problem:
-            log.warning("CT log %s: %s", reader.url, result.problem)
-        process(reader.url, result.entries)
-        if result.cursor is not None:
-            cursors.save(reader.url, result.cursor)
-        return result
-
-    return list(await asyncio.gather(*(one(reader) for reader in readers)))
+    url: str
+    tiled: bool = False
+    key: bytes | None = None
+    batch_size: int = 256
 
 
-def readers_for(settings: Settings, *, session: aiohttp.ClientSession) -> list[LogReader]:
-    """A reader per log of ``ct.logs`` (RFC 6962, key unknown) and of the ``ct.log_list`` file."""
-    readers: list[LogReader] = [
-        CtFollower(log_url=url, session=session, batch_size=settings.ct.batch_size)
-        for url in settings.ct.logs
-    ]
+def log_specs(settings: Settings) -> list[LogSpec]:
+    """Each log of ``ct.logs`` (RFC 6962, key unknown) and of the ``ct.log_list`` file, once."""
+    batch = settings.ct.batch_size
+    specs = [LogSpec(url=_slashed(url), batch_size=batch) for url in settings.ct.logs]
     if settings.ct.log_list is not None:
-        for info in load_log_list(Path(settings.ct.log_list)):
-            if info.kind == "tiled":
-                readers.append(TiledFollower(monitoring_url=info.url, session=session, key=info.key))
-            else:
-                readers.append(
-                    CtFollower(
-                        log_url=info.url, session=session, batch_size=settings.ct.batch_size, key=info.key
-                    )
-                )
-    return _unique(readers)
+        specs += [
+            LogSpec(url=_slashed(info.url), tiled=info.kind == "tiled", key=info.key, batch_size=batch)
+            for info in load_log_list(Path(settings.ct.log_list))
+        ]
+    unique: dict[str, LogSpec] = {}
+    for spec in specs:
+        unique.setdefault(spec.url, spec)
+    return list(unique.values())
 
 
-def _unique(readers: Iterable[LogReader]) -> list[LogReader]:
-    seen: dict[str, LogReader] = {}
-    for reader in readers:
-        seen.setdefault(reader.url, reader)
-    return list(seen.values())
+def reader_of(spec: LogSpec, *, session: aiohttp.ClientSession) -> LogReader:
+    """The reader of one log, through ``session``."""
+    if spec.tiled:
+        return TiledFollower(monitoring_url=spec.url, session=session, key=spec.key)
+    return CtFollower(log_url=spec.url, session=session, batch_size=spec.batch_size, key=spec.key)
+
+
+def _slashed(url: str) -> str:
+    """A log's URL as its reader spells it: with one final slash."""
+    return url.rstrip("/") + "/"

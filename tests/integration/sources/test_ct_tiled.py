@@ -20,7 +20,7 @@ from mirrorhunt.engine.ct_source import StoreCursors
 from mirrorhunt.errors import ConfigError, SourceError
 from mirrorhunt.lab.ctlog import CtLog
 from mirrorhunt.sources.ct import CtEntry, CtFollower
-from mirrorhunt.sources.ctfollow import Cursor, LogReader, follow_log, follow_logs, readers_for
+from mirrorhunt.sources.ctfollow import Cursor, LogReader, follow_log, log_specs
 from mirrorhunt.sources.cthttp import fetch, retry_after
 from mirrorhunt.sources.ctlist import LogInfo, bundled_log_list, load_log_list, log_list_document
 from mirrorhunt.sources.tiles import TiledFollower, tile_path
@@ -65,21 +65,22 @@ async def test_cursors_persist_and_resume_with_only_new_entries(
     served.add(300)
     seen: dict[str, list[str]] = {}
 
-    def process(url: str, entries: list[CtEntry]) -> None:
-        seen.setdefault(url, []).extend(names(entries))
+    async def one_pass(cursors: StoreCursors) -> None:
+        for reader in readers(served, session):
+            result = await follow_log(reader, cursors.load(reader.url), limit=1000)
+            assert result.problem is None and result.cursor is not None
+            seen.setdefault(reader.url, []).extend(names(result.entries))
+            cursors.save(reader.url, result.cursor)
 
     url = f"sqlite:///{tmp_path / 'cursors.db'}"
     with Store.open(url) as store:
         cursors = StoreCursors(store)
         for reader in readers(served, session):
             cursors.save(reader.url, Cursor(index=250))
-        await follow_logs(readers(served, session), cursors=cursors, limit=1000, process=process)
+        await one_pass(cursors)
     served.add(20, prefix="new")
     with Store.open(url) as restarted:
-        results = await follow_logs(
-            readers(served, session), cursors=StoreCursors(restarted), limit=1000, process=process
-        )
-        assert all(result.problem is None for result in results)
+        await one_pass(StoreCursors(restarted))
         for reader in readers(served, session):
             assert seen[reader.url] == [f"site{i}.example" for i in range(250, 300)] + [
                 f"new{i}.example" for i in range(300, 320)
@@ -207,8 +208,7 @@ def test_the_bundled_list_and_a_written_list_load(served: Served, tmp_path: Path
     path.write_text(json.dumps(log_list_document(infos)))
     assert load_log_list(path) == infos
     settings = load_settings(overrides={"ct": {"log_list": str(path), "logs": [served.url]}}, environ={})
-    kinds = sorted(type(reader).__name__ for reader in readers_for(settings, session=None))  # type: ignore[arg-type]
-    assert kinds == ["CtFollower", "TiledFollower"]
+    assert sorted(spec.tiled for spec in log_specs(settings)) == [False, True]
 
 
 @pytest.mark.parametrize(

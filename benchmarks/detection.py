@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/detection.py [--all-unrelated] [--max-unrelated N] [--no-baseline] [--quick]
 
-Builds the dev pairs with ../shared/eval/make_devset.py and the holdout pairs with holdout_edits.py
-(never tuned on) in a temporary directory, scores them as `mirrorhunt eval` does, and prints:
+Builds the dev pairs with ../shared/eval/make_devset.py (and their pages cut short, which that set
+lacks) and the holdout pairs with holdout_edits.py (never tuned on) in a temporary directory, scores
+them as `mirrorhunt eval` does, and prints:
 the matcher's figures; TLSH and ssdeep (ppdeep) on HTML with links blanked, per pair, as dnstwist
 compares pages; pages fingerprinted per second at the corpus median size on one core; and the time
 to match one candidate against 10,000 indexed references. ``--quick`` measures the speeds only.
@@ -28,7 +29,15 @@ import ppdeep
 import tlsh
 
 from mirrorhunt.cli.evaluate import metrics_text
-from mirrorhunt.evaluate import Pair, measure, read_pairs, recall_at_precision, roc_auc, score_pairs
+from mirrorhunt.evaluate import (
+    Pair,
+    PairPage,
+    measure,
+    read_pairs,
+    recall_at_precision,
+    roc_auc,
+    score_pairs,
+)
 from mirrorhunt.fingerprint import fingerprint
 from mirrorhunt.match import ReferenceIndex, best_verdict
 
@@ -48,6 +57,37 @@ def _dev_pairs(out: Path, *, all_unrelated: bool, max_unrelated: int, seed: int)
         keep = set(id(p) for p in random.Random(seed).sample(web, max_unrelated))
         pairs = [p for p in pairs if p.kind != "unrelated_web" or id(p) in keep]
     return pairs
+
+
+def _dev_truncated(out: Path, pairs: list[Pair], *, seed: int) -> list[Pair]:
+    """The dev set's cut-short pages, made with the holdout's own ``truncate`` edit (the dev set has none):
+    each mirror pair's reference cut short as a mirror, and each stranger of the pairs (the unrelated web
+    aside) cut short as a stranger. Tuned on like the rest of dev; the holdout pages are never used."""
+    rng = random.Random(seed)
+    (out / "truncated").mkdir()
+    references = {p.reference.html: p.reference for p in pairs if p.label}
+    mirrors = [(reference, holdout_edits.mirror_url(reference.url, rng)) for reference in references.values()]
+    strangers = [p for p in pairs if p.label == 0 and p.kind != "unrelated_web"]
+    jobs = [(1, "truncated", reference, reference, new) for reference, new in mirrors] + [
+        (0, "truncated_stranger", p.reference, p.candidate, p.candidate.url) for p in strangers
+    ]
+    made = []
+    for n, (label, kind, reference, page, url) in enumerate(jobs):
+        html = page.html.read_bytes().decode("utf-8", "replace")
+        for step in holdout_edits.POSITIVE["truncated"]:
+            html = step(html, page.url, url, rng)
+        path = out / "truncated" / f"{n:05d}.html"
+        path.write_text(html, encoding="utf-8")
+        made.append(
+            Pair(
+                id=f"dev-{kind}-{n:05d}",
+                reference=reference,
+                candidate=PairPage(url=url, html=path),
+                label=label,
+                kind=kind,
+            )
+        )
+    return made
 
 
 def _report(title: str, pairs: list[Pair]) -> None:
@@ -158,6 +198,10 @@ def _accuracy(args: argparse.Namespace) -> None:
             seed=args.seed,
         )
         _report("dev pairs" + (" with every unrelated page" if args.all_unrelated else ""), dev)
+        _report(
+            "dev pages cut short (the holdout's truncate edit)",
+            _dev_truncated(Path(tmp) / "dev", dev, seed=args.seed),
+        )
         holdout_edits.build(Path(tmp) / "holdout")
         holdout = read_pairs(Path(tmp) / "holdout" / "pairs.jsonl")
         _report("holdout pairs (our own edits; measured, never tuned on)", holdout)

@@ -8,7 +8,12 @@ from urllib.parse import urlsplit
 
 from mirrorhunt.fingerprint import Fingerprint
 from mirrorhunt.fingerprint.indicators import describe
-from mirrorhunt.match.thresholds import MIN_SHARED_SHINGLES, TRUNCATED_MIN_COVER
+from mirrorhunt.match.thresholds import (
+    CONTENT_MIRROR,
+    MIN_SHARED_SHINGLES,
+    TRUNCATED_MIN_COVER,
+    TRUNCATED_MIN_SHARED,
+)
 from mirrorhunt.model import Signal
 
 CONTENT, NAME, STRUCTURE, ASSETS, FAVICON, INDICATORS, TITLE, DISTINCTIVE, TRANSPORT = (
@@ -36,8 +41,10 @@ def _jaccard(a: Set[object], b: Set[object]) -> float:
 
 def text_shingles(reference: Fingerprint, candidate: Fingerprint) -> Signal:
     """Share of word 3-grams in common, over the larger page's count (a short page cannot cover a long one);
-    over the candidate's own count when it is cut short and still holds ``TRUNCATED_MIN_COVER`` of the
-    reference (a page cut in transfer or by its copier covers only its beginning).
+    over the candidate's own count when it is cut short (a page cut in transfer or by its copier covers
+    only the reference's beginning) and either still holds ``TRUNCATED_MIN_COVER`` of the reference, or
+    shares at least ``TRUNCATED_MIN_SHARED`` 3-grams that make up ``CONTENT_MIRROR`` of its own text: a
+    long reference cut early leaves little of itself, but what is left is the reference's own text.
 
     0 when fewer than ``MIN_SHARED_SHINGLES`` are shared: empty and parked pages carry no text evidence.
     """
@@ -53,8 +60,12 @@ def text_shingles(reference: Fingerprint, candidate: Fingerprint) -> Signal:
     counts = (
         f"{shared} of {len(reference.shingles)} in the reference, {len(candidate.shingles)} in the candidate"
     )
-    if candidate.truncated and shared >= TRUNCATED_MIN_COVER * len(reference.shingles):
-        value = shared / len(candidate.shingles)
+    own = shared / len(candidate.shingles)
+    if candidate.truncated and (
+        shared >= TRUNCATED_MIN_COVER * len(reference.shingles)
+        or (shared >= TRUNCATED_MIN_SHARED and own >= CONTENT_MIRROR)
+    ):
+        value = own
         return Signal(
             name="text_shingles",
             kind=CONTENT,

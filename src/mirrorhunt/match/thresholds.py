@@ -8,8 +8,9 @@ CONTENT_MIRROR = (
 )
 CONTENT_REVIEW = 0.35  # a person should look; unrelated pages stay below ~0.15, same-template pages too
 TRUNCATED_MIN_COVER = (
-    0.2  # a cut-short candidate is measured on its own text if it holds this much of the reference
+    0.2  # a cut-short candidate is measured on its own text if it holds this much of the reference ...
 )
+TRUNCATED_MIN_SHARED = 30  # ... or shares this many 3-grams (a paragraph), CONTENT_MIRROR of its own text
 RARE_WORDS_REVIEW = (
     0.4  # share of the reference text's rare words that, with some shared text, asks for review
 )

@@ -4,7 +4,6 @@ even from another dispatcher after a crash."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 from collections.abc import AsyncIterator
@@ -41,9 +40,14 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
         yield opened
 
 
-async def after_window(dispatcher: Dispatcher, session: aiohttp.ClientSession) -> int:
+def started_clock() -> FixedClock:
+    """The dispatcher's clock, moved by the tests instead of waiting for real time to pass."""
+    return FixedClock(SystemClock().now())
+
+
+async def after_window(dispatcher: Dispatcher, session: aiohttp.ClientSession, clock: FixedClock) -> int:
     """Let the digest window close, then run a round; how many deliveries went out."""
-    await asyncio.sleep(WINDOW + 0.05)
+    clock.at += timedelta(seconds=WINDOW + 0.05)
     return await dispatcher.step(session)
 
 
@@ -57,13 +61,14 @@ async def test_webhooks_are_signed_and_shaped(
             {"url": receiver.url("/matrix"), "shape": "matrix"},
         ]
     )
-    dispatcher = Dispatcher(store=store, settings=settings)
+    clock = started_clock()
+    dispatcher = Dispatcher(store=store, settings=settings, clock=clock)
     await dispatcher.step(session)
     store.add_verdict("salon", "salon-chat.gg", mirror())
     store.add_verdict("salon", "weak.gg", mirror(score=0.3))  # below min_score: no alert
 
     assert await dispatcher.step(session) == 0  # the digest window is still open
-    assert await after_window(dispatcher, session) == 3
+    assert await after_window(dispatcher, session, clock) == 3
 
     by_path = {hit.path: hit for hit in receiver.received}
     assert sorted(by_path) == ["/json", "/matrix", "/slack"]
@@ -81,7 +86,7 @@ async def test_webhooks_are_signed_and_shaped(
     assert by_path["/matrix"].json()["msgtype"] == "m.text"
     assert "salon-chat.gg" in by_path["/matrix"].json()["body"]
 
-    assert await after_window(dispatcher, session) == 0  # nothing is sent twice
+    assert await after_window(dispatcher, session, clock) == 0  # nothing is sent twice
     assert len(receiver.received) == 3
 
 
@@ -94,12 +99,13 @@ async def test_mail_reaches_the_smtp_server(
         "from": "mirrorhunt@lab.test",
         "to": ["desk@lab.test"],
     }
-    dispatcher = Dispatcher(store=store, settings=settings_for(smtp=smtp))
+    clock = started_clock()
+    dispatcher = Dispatcher(store=store, settings=settings_for(smtp=smtp), clock=clock)
     await dispatcher.step(session)
     store.add_verdict("salon", "salon-chat.gg", Verdict(label="review", score=0.6, decided_by="matcher/1"))
 
     assert await dispatcher.step(session) == 0  # seen: the window opens
-    assert await after_window(dispatcher, session) == 1
+    assert await after_window(dispatcher, session, clock) == 1
     ((envelope, mail),) = smtp_server.inbox.mails
     assert envelope.rcpt_tos == ["desk@lab.test"]
     assert mail["From"] == "mirrorhunt@lab.test"
@@ -147,13 +153,14 @@ async def test_a_receiver_that_is_down_gets_the_message_once_it_is_back(
     store: Store, down_receiver: WebhookReceiver, session: aiohttp.ClientSession
 ) -> None:
     settings = settings_for(webhooks=[down_receiver.url("/hook")], retry_base=0.5, retry_cap=2.0)
-    dispatcher = Dispatcher(store=store, settings=settings)
+    clock = started_clock()
+    dispatcher = Dispatcher(store=store, settings=settings, clock=clock)
     alerts = AlertStore(store)
     await dispatcher.step(session)
     store.add_verdict("salon", "salon-chat.gg", mirror())
 
     assert await dispatcher.step(session) == 0
-    assert await after_window(dispatcher, session) == 0
+    assert await after_window(dispatcher, session, clock) == 0
     (pending,) = alerts.deliveries(state="pending")
     assert pending.attempts == 1
     assert pending.last_error is not None and "/hook" in pending.last_error
@@ -161,10 +168,10 @@ async def test_a_receiver_that_is_down_gets_the_message_once_it_is_back(
     assert alerts.deliveries(state="pending")[0].attempts == 1
 
     await down_receiver.start()
-    await asyncio.sleep(0.6)
+    clock.at += timedelta(seconds=0.6)  # past the back-off
     assert await dispatcher.step(session) == 1
     assert alerts.deliveries(state="pending") == []
-    await asyncio.sleep(0.6)
+    clock.at += timedelta(seconds=0.6)
     assert await dispatcher.step(session) == 0
     assert len(down_receiver.received) == 1
 
@@ -173,18 +180,19 @@ async def test_a_new_dispatcher_sends_what_a_killed_one_owed(
     database: str, store: Store, down_receiver: WebhookReceiver, session: aiohttp.ClientSession
 ) -> None:
     settings = settings_for(webhooks=[down_receiver.url("/hook")], retry_base=60.0)
-    first = Dispatcher(store=store, settings=settings)
+    clock = started_clock()
+    first = Dispatcher(store=store, settings=settings, clock=clock)
     await first.step(session)
     store.add_verdict("salon", "salon-chat.gg", mirror())
     store.add_verdict("salon", "salon-chat.fr", mirror())
-    first.follow(now=SystemClock().now())
-    await asyncio.sleep(WINDOW + 0.05)
-    claimed = AlertStore(store).claim_due(now=SystemClock().now(), lease=LEASE)
+    first.follow(now=clock.now())
+    clock.at += timedelta(seconds=WINDOW + 0.05)
+    claimed = AlertStore(store).claim_due(now=clock.now(), lease=LEASE)
     assert len(claimed) == 1  # the first dispatcher took the delivery and died before sending it
 
     await down_receiver.start()
     with Store.open(database) as reopened:
-        later = FixedClock(SystemClock().now() + timedelta(seconds=LEASE + 1))
+        later = FixedClock(clock.now() + timedelta(seconds=LEASE + 1))
         second = Dispatcher(store=reopened, settings=settings, clock=later)
         assert await second.step(session) == 1
         assert await second.step(session) == 0

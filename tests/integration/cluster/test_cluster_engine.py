@@ -15,11 +15,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from demo_case import CASE, open_demo_case
 from distributed import Client, LocalCluster
 from distributed.scheduler import Scheduler
 
 from mirrorhunt.config import Settings
-from mirrorhunt.engine.cases import open_case, submit_tip
+from mirrorhunt.engine.cases import submit_tip
 from mirrorhunt.engine.executor import open_executor
 from mirrorhunt.engine.probe_list import partitions_of, probe_names
 from mirrorhunt.engine.scan import scan
@@ -29,7 +30,6 @@ from mirrorhunt.lab.demo.scenario import SEIZED_NAME, DemoScenario
 from mirrorhunt.sources.permute import permutations
 from mirrorhunt.store import Store
 
-CASE = "lumiere"
 SCAN_LIMIT = 800
 """The demo's permutation mirrors and decoys are all among the first 800 permutations."""
 Outcome = tuple[int, set[tuple[str, str, str]], set[tuple[str, str, float]], set[str]]
@@ -62,11 +62,7 @@ def _done(client: Client) -> int:
 def _scan(scenario: DemoScenario, settings: Settings) -> Outcome:
     """Open the demo's case, give its tip, scan once: what was found, judged and listed."""
     with Store.open(settings.database_url) as store:
-        asyncio.run(
-            open_case(store=store, settings=settings, name=CASE, url=scenario.seized_url,
-                      reference=scenario.reference, favicon=scenario.favicon, keywords=scenario.keywords,
-                      auto_list=True)
-        )  # fmt: skip
+        open_demo_case(store, settings=settings, scenario=scenario)
         for tip in scenario.tips:
             submit_tip(store=store, case=CASE, name=tip)
         report = asyncio.run(scan(CASE, store=store, settings=settings))

@@ -6,35 +6,29 @@ faces) runs in this process on 127.0.0.1."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp import web
-from cryptography.hazmat.primitives import serialization
 from distributed import Client, LocalCluster
 from distributed.scheduler import Scheduler
 
+from ct_served import NOW, Served, served_log, tiled_log_list
 from mirrorhunt.clock import FixedClock, SystemClock
 from mirrorhunt.config import Settings, load_settings
 from mirrorhunt.engine.ct_ranges import RangeRead, advanced
 from mirrorhunt.engine.ct_source import CtPass, CtSource, StoreCursors
 from mirrorhunt.engine.executor import open_executor
 from mirrorhunt.engine.leader import Claims
-from mirrorhunt.lab.ca import LabCA
-from mirrorhunt.lab.ctlog import CtLog, CtServer
 from mirrorhunt.model import Case
-from mirrorhunt.sources.ctlist import LogInfo, log_list_document
 from mirrorhunt.sources.watch import WatchRules
 from mirrorhunt.sources.watchindex import WatchIndex
 from mirrorhunt.store import Store
 from mirrorhunt.store.leases import Leases
 
-NOW = datetime(2026, 11, 23, tzinfo=UTC)
 CASES = (
     Case(name="lumiere", url="https://salon-lumiere.fr/", keywords=("lumiere",), created_at=NOW),
     Case(name="phares", url="https://phare-club.fr/", keywords=("phare",), created_at=NOW),
@@ -44,54 +38,17 @@ BATCH = 16
 """Entries per get-entries call; a range is four of them (64 entries)."""
 
 
-@dataclass
-class LabLog:
-    log: CtLog
-    ca: LabCA
-    url: str
-    tiles_url: str
-    key: bytes
-
-    def certify(self, names: list[str]) -> int:
-        """Log one certificate for ``names``; its entry index."""
-        return self.log.add(self.ca.issue(names, now=NOW).der, chain=[self.ca.der])
-
-    def fill(self, count: int) -> None:
-        for _ in range(count):
-            self.certify([f"site{len(self.log.entries)}.example"])
-
-
 @pytest.fixture
-async def lab_log() -> AsyncIterator[LabLog]:
-    ca = LabCA(now=NOW)
-    log = CtLog(clock=SystemClock())
-    server = CtServer(log, roots=[ca.der])
-    await server.start(host="127.0.0.1", port=0)
-    key = serialization.load_pem_public_key(log.public_key_pem).public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    url = f"http://127.0.0.1:{server.port}/"
-    try:
-        yield LabLog(log=log, ca=ca, url=url, tiles_url=f"{url}tiles/", key=key)
-    finally:
-        await server.stop()
+async def lab_log() -> AsyncIterator[Served]:
+    async with served_log() as served:
+        yield served
 
 
 def _settings(
-    lab: LabLog, tmp_path: Path, *, logs: list[str], scheduler: str | None = None, lease: float = 30.0
+    lab: Served, tmp_path: Path, *, logs: list[str], scheduler: str | None = None, lease: float = 30.0
 ) -> Settings:
     """``logs`` as RFC 6962 logs, and the lab log's tiled face from a log list."""
-    tiled = LogInfo(
-        operator="lab",
-        description="the lab log, tiled",
-        kind="tiled",
-        url=lab.tiles_url,
-        key=lab.key,
-        log_id=lab.log.log_id,
-        state="usable",
-    )
-    path = tmp_path / "log_list.json"
-    path.write_text(json.dumps(log_list_document([tiled])), encoding="utf-8")
+    path = tiled_log_list(lab, tmp_path)
     overrides = {
         "ct": {"logs": logs, "log_list": str(path), "batch_size": BATCH},
         "engine": {"scheduler": scheduler, "lease_seconds": lease},
@@ -125,13 +82,13 @@ def _found(store: Store) -> set[tuple[str, str, str]]:
 
 
 async def test_the_cluster_finds_what_the_process_finds(
-    lab_log: LabLog, cluster: LocalCluster, client: Client, tmp_path: Path
+    lab_log: Served, cluster: LocalCluster, client: Client, tmp_path: Path
 ) -> None:
-    lab_log.fill(40)
+    lab_log.add(40)
     for index, names in enumerate(
         (["lumiere-veille.net"], ["phare-bleu.com", "unrelated.example"], ["www.lumiere-tv.org"])
     ):
-        lab_log.fill(50 + 17 * index)
+        lab_log.add(50 + 17 * index)
         lab_log.certify(names)
     size = len(lab_log.log.entries)
     found, stored = {}, {}
@@ -164,7 +121,7 @@ async def test_the_cluster_finds_what_the_process_finds(
 
 
 @pytest.fixture
-async def failing(lab_log: LabLog) -> AsyncIterator[tuple[str, set[int]]]:
+async def failing(lab_log: Served) -> AsyncIterator[tuple[str, set[int]]]:
     """The lab log's RFC 6962 face behind a proxy that answers HTTP 500 to get-entries starting at any
     index in the returned set (empty: nothing fails)."""
     broken: set[int] = set()
@@ -190,14 +147,14 @@ async def failing(lab_log: LabLog) -> AsyncIterator[tuple[str, set[int]]]:
 
 
 async def test_the_cursor_stays_before_a_range_that_failed(
-    lab_log: LabLog, failing: tuple[str, set[int]], cluster: LocalCluster, tmp_path: Path
+    lab_log: Served, failing: tuple[str, set[int]], cluster: LocalCluster, tmp_path: Path
 ) -> None:
     proxy, broken = failing
-    lab_log.fill(10)
+    lab_log.add(10)
     first = lab_log.certify(["lumiere-avant.net"])  # range [0, 64)
-    lab_log.fill(80)
+    lab_log.add(80)
     middle = lab_log.certify(["phare-milieu.com"])  # range [64, 128): fails
-    lab_log.fill(40)
+    lab_log.add(40)
     later = lab_log.certify(["lumiere-apres.net"])  # range [128, 192)
     size = len(lab_log.log.entries)
     assert first < 64 <= middle < 128 <= later < size
@@ -227,12 +184,12 @@ async def test_the_cursor_stays_before_a_range_that_failed(
 
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
 async def test_processes_share_the_logs_and_take_over_a_dead_ones(
-    lab_log: LabLog, store_url: str, tmp_path: Path
+    lab_log: Served, store_url: str, tmp_path: Path
 ) -> None:
     settings = _settings(lab_log, tmp_path, logs=[lab_log.url], lease=30.0)
     logs = [lab_log.url, lab_log.tiles_url]
     clock = FixedClock(NOW)
-    lab_log.fill(5)
+    lab_log.add(5)
     with _opened(store_url) as store_a, Store.open(store_url) as store_b:
         async with aiohttp.ClientSession() as session:
             sources, claims = {}, {}
@@ -249,7 +206,7 @@ async def test_processes_share_the_logs_and_take_over_a_dead_ones(
 
             assert (await read("a")).read == 10, "alone, a reads both logs"
             assert (await read("b")).read == 0, "b shows up: both logs are held"
-            lab_log.fill(3)
+            lab_log.add(3)
             clock.at += timedelta(seconds=5)
             assert (await read("a")).read == 3, "a keeps its share and gives the other log up"
             assert (await read("b")).read == 3, "b takes it from its stored cursor"
@@ -273,10 +230,10 @@ async def test_processes_share_the_logs_and_take_over_a_dead_ones(
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 async def test_with_sqlite_one_process_reads_every_log_without_leases(
-    lab_log: LabLog, store_url: str, tmp_path: Path
+    lab_log: Served, store_url: str, tmp_path: Path
 ) -> None:
     settings = _settings(lab_log, tmp_path, logs=[lab_log.url])
-    lab_log.fill(4)
+    lab_log.add(4)
     with _opened(store_url) as store:
         async with aiohttp.ClientSession() as session:
             source = CtSource(store=store, settings=settings, session=session, clock=SystemClock())

@@ -9,10 +9,11 @@ import hashlib
 import pickle
 from pathlib import Path
 
+from demo_case import CASE, open_demo_case
 from distributed import Client, LocalCluster
 
 from mirrorhunt.config import Settings
-from mirrorhunt.engine.cases import open_case, submit_tip
+from mirrorhunt.engine.cases import submit_tip
 from mirrorhunt.engine.judge_partition import ReferencePages, judged_here
 from mirrorhunt.engine.scan import ScanReport, scan
 from mirrorhunt.evidence import EvidenceFolder, evidence_root
@@ -20,7 +21,6 @@ from mirrorhunt.lab import LabThread
 from mirrorhunt.lab.demo.scenario import DemoScenario
 from mirrorhunt.store import Store
 
-CASE = "lumiere"
 REDIRECTED = "nouvelle-adresse.xyz"
 """Only reached through ``salon-lumiere.to``'s redirect, in a second round of the same pass."""
 ABSENT = ("absent-1.example", "absent-2.example")
@@ -48,11 +48,7 @@ def _scan(scenario: DemoScenario, settings: Settings) -> tuple[ScanReport, Outco
     """Open the demo's case, tip the demo's sites, scan once: what was captured, judged and listed, and
     the digest of the case's references."""
     with Store.open(settings.database_url) as store:
-        asyncio.run(
-            open_case(store=store, settings=settings, name=CASE, url=scenario.seized_url,
-                      reference=scenario.reference, favicon=scenario.favicon, keywords=scenario.keywords,
-                      auto_list=True)
-        )  # fmt: skip
+        open_demo_case(store, settings=settings, scenario=scenario)
         for name in (*(site.name for site in scenario.sites if site.name != REDIRECTED), *ABSENT):
             submit_tip(store=store, case=CASE, name=name)
         report = asyncio.run(scan(CASE, store=store, settings=settings))

@@ -6,23 +6,14 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from ct_served import NOW, Served
 
-from mirrorhunt.clock import SystemClock
-from mirrorhunt.lab.ca import LabCA
-from mirrorhunt.lab.ctlog import CtLog, CtServer
+from ct_served import Served, served_log
 
 
 @pytest.fixture
 async def served() -> AsyncIterator[Served]:
-    ca = LabCA(now=NOW)
-    log = CtLog(clock=SystemClock())
-    server = CtServer(log, roots=[ca.der])
-    await server.start(host="127.0.0.1", port=0)
-    try:
-        yield Served(log, server, ca)
-    finally:
-        await server.stop()
+    async with served_log() as log:
+        yield log
 
 
 @pytest.fixture

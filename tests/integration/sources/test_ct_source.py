@@ -3,20 +3,18 @@ read concurrently from cursors kept in the store, names matched against every ca
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
 import pytest
-from ct_served import NOW, Served
 
+from ct_served import NOW, Served, tiled_log_list
 from mirrorhunt.clock import SystemClock
 from mirrorhunt.config import Settings, load_settings
 from mirrorhunt.engine.ct_source import CtSource, StoreCursors
 from mirrorhunt.model import Case
 from mirrorhunt.sources.ctfollow import Cursor
-from mirrorhunt.sources.ctlist import LogInfo, log_list_document
 from mirrorhunt.sources.treehead import TreeHead
 from mirrorhunt.sources.watch import WatchRules
 from mirrorhunt.sources.watchindex import WatchIndex
@@ -31,17 +29,7 @@ INDEX = WatchIndex(WatchRules.of(case) for case in CASES)
 
 def _settings(served: Served, tmp_path: Path) -> Settings:
     """The RFC 6962 face from ``ct.logs``, the tiled face from a log list."""
-    tiled = LogInfo(
-        operator="lab",
-        description="the lab log, tiled",
-        kind="tiled",
-        url=served.tiles_url,
-        key=served.key,
-        log_id=served.log.log_id,
-        state="usable",
-    )
-    path = tmp_path / "log_list.json"
-    path.write_text(json.dumps(log_list_document([tiled])), encoding="utf-8")
+    path = tiled_log_list(served, tmp_path)
     return load_settings(overrides={"ct": {"logs": [served.url], "log_list": str(path)}}, environ={})
 
 

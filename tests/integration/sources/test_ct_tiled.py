@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 from cryptography.hazmat.primitives import serialization
-from ct_served import NOW, Served
 
+from ct_served import NOW, Served
 from mirrorhunt.clock import SystemClock
 from mirrorhunt.config import load_settings
 from mirrorhunt.engine.ct_source import StoreCursors
